@@ -1,0 +1,312 @@
+"""The App: a Starlette application whose routes are compiled by its plugins."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any, TypeVar
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount
+from starlette.types import ExceptionHandler, Lifespan, Receive, Scope, Send
+
+from pegboard.compiler import compile_route
+from pegboard.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+    server_error_handler,
+)
+from pegboard.exceptions import (
+    RequestValidationError,
+    RouteDefinitionError,
+    StartupError,
+)
+from pegboard.params import ParamInfo, describe_callable
+from pegboard.plugins import PluginManager, plugin_declaring_option, plugin_for_module
+from pegboard.resolvers import Resolver
+from pegboard.responses import JSONResponse
+from pegboard.routing import Route, RouteDecorators, RouteInfo, Router, WebSocketRoute
+from pegboard.stash import Stash
+
+__all__ = ["DEFAULT_MAX_BODY_SIZE", "App"]
+
+#: Request bodies larger than this (1 MiB) are refused with 413 unless a route says otherwise.
+DEFAULT_MAX_BODY_SIZE = 1024 * 1024
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class App(RouteDecorators, Starlette):
+    """A pegboard application: Starlette, plus plugins that compile its routes.
+
+    ``plugins`` lists the plugins this app enables, as objects (``validation()``) or
+    installed names (``"validation"``); nothing else is loaded. Every Starlette
+    argument works as in Starlette. ``root_path`` serves the app behind a proxy
+    prefix; ``max_body_size`` (default 1 MiB, None for no limit) and
+    ``response_class`` are defaults every route can override; any further keyword is
+    a route option applied to every route (``tags=``, ``dependencies=``, ...).
+    """
+
+    def __init__(
+        self,
+        *,
+        plugins: Sequence[object] = (),
+        debug: bool = False,
+        routes: Sequence[BaseRoute] | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        exception_handlers: Mapping[Any, ExceptionHandler] | None = None,
+        lifespan: Lifespan[Any] | None = None,
+        root_path: str = "",
+        redirect_slashes: bool = True,
+        max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
+        response_class: type[Any] = JSONResponse,
+        **options: Any,
+    ) -> None:
+        super().__init__(debug=debug, middleware=middleware)
+        self.exception_handlers = {
+            StarletteHTTPException: http_exception_handler,
+            RequestValidationError: request_validation_exception_handler,
+            500: server_error_handler,
+            **(exception_handlers or {}),
+        }
+        self.root_path = root_path
+        self.stash = Stash()
+        self._user_lifespan = _as_context(lifespan)
+        self._built = False
+        self.plugin_manager = PluginManager()
+        self.plugin_manager.enable(plugins)
+        self.router: Router = Router(
+            redirect_slashes=redirect_slashes,
+            lifespan=self._lifespan,
+            max_body_size=max_body_size,
+            response_class=response_class,
+            **options,
+        )
+        self.router._app = self
+        self.router.routes.extend(self.router._copy(r, "", ()) for r in routes or ())
+        self.plugin_manager.hook.pegboard_configure(app=self)
+
+    # -- plugins and routes ------------------------------------------------------
+
+    @property
+    def plugins(self) -> list[str]:
+        """The names of the enabled plugins, in the order they were registered."""
+        return self.plugin_manager.plugin_names()
+
+    def add_api_route(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        methods: Collection[str] | None = None,
+        name: str | None = None,
+        status_code: int | None = None,
+        **options: Any,
+    ) -> Route:
+        """Add an HTTP route; the non-decorator form of :meth:`api_route`."""
+        return self.router.add_api_route(
+            path, endpoint, methods=methods, name=name, status_code=status_code, **options
+        )
+
+    def add_api_websocket_route(
+        self, path: str, endpoint: Callable[..., Any], *, name: str | None = None, **options: Any
+    ) -> WebSocketRoute:
+        """Add a WebSocket route; the non-decorator form of :meth:`websocket`."""
+        return self.router.add_api_websocket_route(path, endpoint, name=name, **options)
+
+    def include_router(self, router: Router, *, prefix: str = "", **options: Any) -> None:
+        """Add every route of ``router`` under ``prefix``, with extra route ``options``."""
+        self.router.include_router(router, prefix=prefix, **options)
+
+    def _attach_route(self, info: RouteInfo) -> RouteInfo:
+        """Merge a route's option layers, check them, and tell the plugins."""
+        if self._built:
+            raise RouteDefinitionError(
+                f"Cannot add {info.label} after the app has started. "
+                "Add routes before the first request."
+            )
+        declared = self.plugin_manager.route_options()
+        merged: dict[str, Any] = {}
+        for layer in info.layers:
+            for name, value in layer.items():
+                if name not in declared:
+                    raise RouteDefinitionError(_unknown_option_message(info, name, self.plugins))
+                option = declared[name][0]
+                merged[name] = option.combine(merged[name], value) if name in merged else value
+        attached = RouteInfo(
+            path=info.path,
+            endpoint=info.endpoint,
+            methods=info.methods,
+            name=info.name,
+            kind=info.kind,
+            status_code=info.status_code,
+            layers=info.layers,
+            options=merged,
+        )
+        self.plugin_manager.hook.pegboard_route_added(app=self, route=attached)
+        return attached
+
+    def resolve_parameter(self, route: RouteInfo, param: ParamInfo) -> Resolver:
+        """Ask the plugins for a resolver of ``param``; raise if none can resolve it.
+
+        Plugins that resolve nested callables (dependencies) call this for each of
+        their parameters, so every plugin can serve them.
+        """
+        resolver = self.plugin_manager.hook.pegboard_resolve_parameter(
+            app=self, route=route, param=param
+        )
+        if resolver is None:
+            raise RouteDefinitionError(_unresolved_message(route, param, self.plugins))
+        if not isinstance(resolver, Resolver):
+            raise RouteDefinitionError(
+                f"A plugin returned {resolver!r} for parameter {param.name!r} of "
+                f"{route.label}; pegboard_resolve_parameter must return a Resolver or None."
+            )
+        return resolver
+
+    def exception_handler(
+        self, exc_class_or_status_code: int | type[Exception]
+    ) -> Callable[[F], F]:
+        """Decorate a function ``(request, exc) -> Response`` to handle an exception."""
+
+        def decorator(func: F) -> F:
+            self.add_exception_handler(exc_class_or_status_code, func)
+            return func
+
+        return decorator
+
+    def add_exception_handler(
+        self, exc_class_or_status_code: int | type[Exception], handler: ExceptionHandler
+    ) -> None:
+        if self.middleware_stack is not None:
+            raise RuntimeError("Cannot add an exception handler after the app has started.")
+        self.exception_handlers[exc_class_or_status_code] = handler
+
+    # -- building and serving ------------------------------------------------------
+
+    def build(self) -> None:
+        """Compile every route. Runs at startup or on the first request; safe to repeat.
+
+        Raises :class:`~pegboard.exceptions.RouteDefinitionError` for parameters no
+        plugin can resolve.
+        """
+        if self._built:
+            return
+        for route in self._pegboard_routes():
+            compiled = compile_route(self, route.info)
+            route.compiled = compiled
+            route.app = compiled.app
+        self._built = True
+
+    def _pegboard_routes(self) -> Iterator[Route | WebSocketRoute]:
+        for route in self.router.routes:
+            if isinstance(route, (Route, WebSocketRoute)):
+                yield route
+
+    def _mounted_apps(self) -> Iterator[App]:
+        for route in self.router.routes:
+            if isinstance(route, Mount) and isinstance(route.app, App):
+                yield route.app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["app"] = self
+        if self.root_path:
+            scope["root_path"] = self.root_path
+        if self.middleware_stack is None:
+            self.build()
+            self.middleware_stack = self.build_middleware_stack()
+        await self.middleware_stack(scope, receive, send)
+
+    @asynccontextmanager
+    async def _lifespan(self, app: Any) -> AsyncIterator[Mapping[str, Any] | None]:
+        async with AsyncExitStack() as stack:
+            state: dict[str, Any] | None = None
+            if self._user_lifespan is not None:
+                state = await stack.enter_async_context(self._user_lifespan(app))
+            self.build()
+            await self._start_plugins(stack)
+            for sub_app in self._mounted_apps():
+                sub_state = await stack.enter_async_context(
+                    sub_app.router.lifespan_context(sub_app)
+                )
+                if sub_state:
+                    state = {**(state or {}), **sub_state}
+            yield state
+
+    async def _start_plugins(self, stack: AsyncExitStack) -> None:
+        pm = self.plugin_manager
+        startups = {info.name: impl for info, impl in pm.hookimpls_in_order("pegboard_startup")}
+        shutdowns = {info.name: impl for info, impl in pm.hookimpls_in_order("pegboard_shutdown")}
+        for name in self.plugins:
+            if name in startups:
+                try:
+                    result = _call_impl(startups[name], app=self)
+                    if inspect.isawaitable(result):
+                        await result
+                except Exception as exc:
+                    raise StartupError(name, exc) from exc
+            if name in shutdowns:
+                stack.push_async_callback(_await_impl, shutdowns[name], self)
+
+
+def _call_impl(impl: Any, **kwargs: Any) -> Any:
+    return impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+
+
+async def _await_impl(impl: Any, app: App) -> None:
+    result = _call_impl(impl, app=app)
+    if inspect.isawaitable(result):
+        await result
+
+
+def _as_context(
+    lifespan: Lifespan[Any] | None,
+) -> Callable[[Any], AbstractAsyncContextManager[Any]] | None:
+    if lifespan is not None and inspect.isasyncgenfunction(lifespan):
+        return asynccontextmanager(lifespan)
+    return lifespan  # type: ignore[return-value]
+
+
+def _unknown_option_message(info: RouteInfo, option: str, enabled: list[str]) -> str:
+    message = f"Route {info.label} uses option {option!r}, which no enabled plugin declares."
+    provider = plugin_declaring_option(option)
+    if provider is not None and provider not in enabled:
+        return f"{message} Enable the plugin that reads it: App(plugins=[{provider}()])."
+    return f"{message} Check the spelling; enabled plugins: {', '.join(enabled) or 'none'}."
+
+
+def _unresolved_message(route: RouteInfo, param: ParamInfo, enabled: list[str]) -> str:
+    owner = describe_callable(param.owner) if param.owner is not None else "the handler"
+    where = f"Parameter {param.name!r} of {owner} ({route.label})"
+    marker = param.marker
+    if marker is not None:
+        provider = plugin_for_module(type(marker).__module__)
+        if provider is not None and provider not in enabled:
+            return (
+                f"{where} uses {type(marker).__name__}() from plugin {provider!r}, which is "
+                f"not enabled. Enable it: App(plugins=[{provider}()])."
+            )
+        return f"{where} uses {type(marker).__name__}(), which no enabled plugin resolves."
+    if "validation" in enabled:
+        return (
+            f"{where} cannot be resolved by any enabled plugin "
+            f"({', '.join(enabled)}); check its annotation."
+        )
+    convertor = route.param_convertors.get(param.name)
+    if convertor is not None:
+        return (
+            f"{where} is a path parameter annotated {_type_name(param.type)}, which the path "
+            f"does not give. Use a path convertor ('{{{param.name}:int}}') or enable the "
+            "validation plugin to convert it: App(plugins=[validation()])."
+        )
+    return (
+        f"{where} is not a path parameter; enable the validation plugin to read query "
+        "parameters, headers, cookies and bodies: App(plugins=[validation()])."
+    )
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", repr(tp))

@@ -1,0 +1,284 @@
+"""Route compilation: hooks in, one plain ASGI callable per route out.
+
+While the app is built, :func:`compile_route` asks the plugins (through hooks) for a
+resolver per handler parameter, the route's guards, its encoder and its middleware,
+then composes a single async function for the route. Serving a request runs that
+function only: no hook calls, no signature inspection, no plugin lookups.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+
+from pegboard.descriptions import Description
+from pegboard.exceptions import (
+    HTTPException,
+    RequestValidationError,
+    RouteDefinitionError,
+    WebSocketException,
+)
+from pegboard.params import ParamInfo, describe_callable
+from pegboard.resolvers import Encoder, RequestContext, Resolver, bind_arguments, is_async_callable
+
+if TYPE_CHECKING:
+    from pegboard.applications import App
+    from pegboard.routing import RouteInfo
+
+__all__ = ["CompiledRoute", "compile_route"]
+
+
+@attrs.frozen(eq=False)
+class CompiledRoute:
+    """A route after compilation: what each parameter resolves from, and the callable."""
+
+    info: RouteInfo
+    arguments: Mapping[str, Resolver]
+    guards: tuple[Resolver, ...]
+    encoder: Encoder | None
+    app: ASGIApp
+
+    @property
+    def descriptions(self) -> tuple[Description, ...]:
+        """Everything the route's resolvers and encoder say about themselves."""
+        parts = [*self.guards, *self.arguments.values()]
+        found = [d for part in parts for d in part.describes]
+        if self.encoder is not None:
+            found.extend(self.encoder.describes)
+        return tuple(found)
+
+
+def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
+    """Ask the plugins how to serve ``info`` and compose its ASGI callable."""
+    hook = app.plugin_manager.hook
+    arguments = {}
+    for param in ParamInfo.from_callable(info.endpoint):
+        _check_kind(info, param)
+        arguments[param.name] = app.resolve_parameter(info, param)
+    guards = tuple(
+        r for group in hook.pegboard_route_guards(app=app, route=info) for r in group or ()
+    )
+    started = (
+        hook.pegboard_request_started if hook.pegboard_request_started.get_hookimpls() else None
+    )
+    finished = (
+        hook.pegboard_request_finished if hook.pegboard_request_finished.get_hookimpls() else None
+    )
+    notify = _Notify(app, info, started, finished) if started or finished else None
+
+    encoder: Encoder | None = None
+    if info.kind == "http":
+        encoder = hook.pegboard_encode_response(app=app, route=info)
+        if encoder is None:  # pragma: no cover - the core's default always answers
+            raise RouteDefinitionError(f"No plugin can encode the responses of {info.label}.")
+        endpoint = _http_endpoint(info, arguments, guards, encoder, notify)
+    else:
+        endpoint = _websocket_endpoint(info, arguments, guards, notify)
+
+    for group in reversed(hook.pegboard_route_middleware(app=app, route=info)):
+        for cls, args, kwargs in reversed(list(group or ())):
+            endpoint = cls(endpoint, *args, **kwargs)
+    return CompiledRoute(info, arguments, guards, encoder, endpoint)
+
+
+def _check_kind(info: RouteInfo, param: ParamInfo) -> None:
+    where = f"parameter {param.name!r} of {describe_callable(info.endpoint)} ({info.label})"
+    if param.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+        raise RouteDefinitionError(
+            f"The {where} is *args or **kwargs, which pegboard cannot fill. "
+            "Declare each parameter by name."
+        )
+    if param.kind is inspect.Parameter.POSITIONAL_ONLY:
+        raise RouteDefinitionError(
+            f"The {where} is positional-only; handlers are called with keyword arguments. "
+            "Remove the '/' from the signature."
+        )
+
+
+def _caller(info: RouteInfo) -> Callable[..., Awaitable[Any]]:
+    """How to call the handler: awaited, in the thread pool, or as a stream."""
+    endpoint = info.endpoint
+    target = inspect.unwrap(endpoint)
+    if inspect.isasyncgenfunction(target) or inspect.isgeneratorfunction(target):
+        if info.kind == "websocket":
+            raise RouteDefinitionError(
+                f"The WebSocket handler of {info.label} cannot be a generator."
+            )
+
+        async def stream(**kwargs: Any) -> Any:
+            return endpoint(**kwargs)
+
+        return stream
+    if is_async_callable(endpoint):
+        return endpoint
+    if info.kind == "websocket":
+        raise RouteDefinitionError(
+            f"The WebSocket handler of {info.label} must be 'async def': "
+            f"{describe_callable(endpoint)} is synchronous."
+        )
+    return functools.partial(run_in_threadpool, endpoint)
+
+
+class _Notify:
+    """The per-request hooks, present only when some plugin implements them."""
+
+    __slots__ = ("app", "finished", "info", "started")
+
+    def __init__(self, app: App, info: RouteInfo, started: Any, finished: Any) -> None:
+        self.app, self.info, self.started, self.finished = app, info, started, finished
+
+    def start(self, connection: Any) -> None:
+        if self.started is not None:
+            self.started(app=self.app, route=self.info, connection=connection)
+
+    def finish(self, connection: Any, response: Any, exception: BaseException | None) -> None:
+        if self.finished is not None:
+            self.finished(
+                app=self.app,
+                route=self.info,
+                connection=connection,
+                response=response,
+                exception=exception,
+            )
+
+
+async def _unwind(stack: AsyncExitStack | None, exc: BaseException) -> None:
+    # Throw the exception into generator dependencies so they can roll back. Even if
+    # one swallows it, the caller re-raises: teardown cannot turn a failure into success.
+    if stack is not None:
+        await stack.__aexit__(type(exc), exc, exc.__traceback__)
+
+
+def _http_endpoint(
+    info: RouteInfo,
+    arguments: Mapping[str, Resolver],
+    guards: tuple[Resolver, ...],
+    encoder: Encoder,
+    notify: _Notify | None,
+) -> ASGIApp:
+    call = _caller(info)
+    encode = encoder.func
+    limit = info.options.get("max_body_size")
+
+    if not arguments and not guards and notify is None:
+        # Nothing to resolve: no request object, no context, just call and encode.
+        async def plain_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+            result = await call()
+            response = result if isinstance(result, Response) else encode(result)
+            await response(scope, receive, send)
+
+        return plain_endpoint
+
+    bind, bind_is_async = bind_arguments(arguments, guards)
+
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        if limit is not None:
+            receive = _LimitedReceive(scope, receive, limit)
+        request = Request(scope, receive, send)
+        ctx = RequestContext(request)
+        if notify is not None:
+            notify.start(request)
+        try:
+            kwargs = await bind(ctx) if bind_is_async else bind(ctx)
+            result = await call(**kwargs)
+            response = result if isinstance(result, Response) else encode(result)
+            if ctx._response is not None or ctx._background is not None:
+                ctx.finish_response(response)
+            await response(scope, receive, send)
+        except BaseException as exc:
+            await _unwind(ctx._exit_stack, exc)
+            if notify is not None:
+                notify.finish(request, None, exc)
+            raise
+        if ctx._exit_stack is not None:
+            await ctx._exit_stack.aclose()
+        if notify is not None:
+            notify.finish(request, response, None)
+
+    return endpoint
+
+
+def _websocket_endpoint(
+    info: RouteInfo,
+    arguments: Mapping[str, Resolver],
+    guards: tuple[Resolver, ...],
+    notify: _Notify | None,
+) -> ASGIApp:
+    call = _caller(info)
+    bind, bind_is_async = bind_arguments(arguments, guards)
+
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        websocket = WebSocket(scope, receive, send)
+        ctx = RequestContext(websocket)
+        if notify is not None:
+            notify.start(websocket)
+        try:
+            try:
+                kwargs = await bind(ctx) if bind_is_async else bind(ctx)
+            except RequestValidationError as exc:
+                # 1008 is "policy violation": the close frame carries a short reason.
+                raise WebSocketException(code=1008, reason=_close_reason(exc)) from exc
+            await call(**kwargs)
+        except BaseException as exc:
+            await _unwind(ctx._exit_stack, exc)
+            if notify is not None:
+                notify.finish(websocket, None, exc)
+            raise
+        if ctx._exit_stack is not None:
+            await ctx._exit_stack.aclose()
+        if notify is not None:
+            notify.finish(websocket, None, None)
+
+    return endpoint
+
+
+def _close_reason(exc: RequestValidationError) -> str:
+    errors = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors()]
+    text = json.dumps(errors, default=str)
+    # A close reason must fit in 123 bytes of UTF-8.
+    encoded = text.encode()
+    return text if len(encoded) <= 123 else encoded[:120].decode(errors="ignore") + "..."
+
+
+class _LimitedReceive:
+    """Wraps ``receive`` to refuse request bodies larger than ``limit`` bytes with 413.
+
+    The declared Content-Length is checked before the first chunk is read, and the
+    running total after each chunk, so an oversized body is never read into memory.
+    """
+
+    __slots__ = ("_checked", "_limit", "_receive", "_received", "_scope")
+
+    def __init__(self, scope: Scope, receive: Receive, limit: int) -> None:
+        self._scope, self._receive, self._limit = scope, receive, limit
+        self._received = 0
+        self._checked = False
+
+    def _too_large(self) -> HTTPException:
+        return HTTPException(413, f"Request body is larger than the limit of {self._limit} bytes.")
+
+    async def __call__(self) -> Message:
+        if not self._checked:
+            self._checked = True
+            for key, value in self._scope["headers"]:
+                if key == b"content-length":
+                    if value.isdigit() and int(value) > self._limit:
+                        raise self._too_large()
+                    break
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self._received += len(message.get("body", b""))
+            if self._received > self._limit:
+                raise self._too_large()
+        return message

@@ -1,0 +1,44 @@
+"""The default exception handlers: every error a client sees is JSON.
+
+Each is importable, so an app that installs its own handler can delegate to these
+(``return await http_exception_handler(request, exc)``) after logging or reshaping.
+"""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pegboard.encoders import jsonable_encoder
+from pegboard.exceptions import RequestValidationError
+from pegboard.responses import JSONResponse
+
+__all__ = [
+    "http_exception_handler",
+    "request_validation_exception_handler",
+    "server_error_handler",
+]
+
+
+async def http_exception_handler(request: Request, exc: Exception) -> Response:
+    """Render an HTTPException (including Starlette's 404 and 405) as ``{"detail": ...}``."""
+    assert isinstance(exc, StarletteHTTPException)
+    headers = exc.headers
+    if exc.status_code < 200 or exc.status_code in (204, 205, 304):
+        return Response(status_code=exc.status_code, headers=headers)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+
+
+async def request_validation_exception_handler(request: Request, exc: Exception) -> Response:
+    """Render a RequestValidationError as a 422 with FastAPI's ``detail`` list."""
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+
+
+async def server_error_handler(request: Request, exc: Exception) -> Response:
+    """Render an unhandled exception as a 500 that reveals nothing about it.
+
+    With ``App(debug=True)``, Starlette's traceback page is shown instead.
+    """
+    return JSONResponse({"detail": "Internal Server Error"}, status_code=500)

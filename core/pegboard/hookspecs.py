@@ -1,0 +1,271 @@
+"""Every hook pegboard calls, in the order they fire.
+
+A plugin implements any of these with functions (or methods) of the same name marked
+``@pegboard.hookimpl``. All of them run while an app is set up or built, never while
+it serves a request, except the two in the last section, which are wired into a route
+only when some enabled plugin implements them.
+
+Plugins may add hooks of their own with ``pegboard_add_hookspecs`` (the OpenAPI plugin
+does); their names carry the plugin's name, as in ``pegboard_openapi_operation``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Sequence
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from starlette.middleware import Middleware
+    from starlette.requests import HTTPConnection
+    from starlette.responses import Response
+
+    from pegboard.applications import App
+    from pegboard.params import ParamInfo
+    from pegboard.plugins import PluginManager
+    from pegboard.resolvers import Encoder, Resolver
+    from pegboard.routing import RouteInfo
+
+hookspec = pluggy.HookspecMarker("pegboard")
+
+
+# -------------------------------------------------------------------------
+# App lifecycle
+# -------------------------------------------------------------------------
+
+
+@hookspec(historic=True)
+def pegboard_add_hookspecs(pluginmanager: PluginManager) -> None:
+    """Add new hook specifications, called as each plugin is registered.
+
+    A plugin that lets other plugins contribute to it declares those hooks here, with
+    ``pluginmanager.add_hookspecs(module_or_class)``. Because the call is historic, a
+    plugin registered later still sees it, so the order plugins are listed in does
+    not matter.
+
+    :param pluginmanager: The app's :class:`~pegboard.plugins.PluginManager`.
+
+    Implementing this hook
+        Plugins that define hooks for others. Implementations of hooks added this way
+        that belong to a plugin which may not be enabled should be marked
+        ``@hookimpl(optionalhook=True)``.
+    """
+
+
+@hookspec
+def pegboard_configure(app: App) -> None:
+    """Set up the app, called once per app after all of its plugins are registered.
+
+    Plugins add their own routes (``app.add_api_route``), middleware, exception
+    handlers and state here, and keep per-app data in ``app.stash``. User code has
+    not added its routes yet.
+
+    :param app: The app being created.
+
+    Implementing this hook
+        Any plugin with something to install. Called in plugin-registration order
+        reversed, like every pluggy hook; use ``tryfirst``/``trylast`` to order.
+    """
+
+
+@hookspec
+def pegboard_startup(app: App) -> Awaitable[None] | None:
+    """Start the plugin's resources, called once in the app's lifespan.
+
+    Runs after the app's routes are compiled and after the user's ``lifespan=`` has
+    entered, plugin by plugin in the order they were enabled (required plugins
+    first). If one raises, the plugins already started are shut down, the user's
+    lifespan exits, and the server fails to start with a
+    :class:`~pegboard.exceptions.StartupError` naming the plugin.
+
+    :param app: The app starting up.
+    :returns: None, or an awaitable the core awaits before starting the next plugin.
+
+    Implementing this hook
+        Plugins holding connections, pools, caches or background workers.
+    """
+
+
+@hookspec
+def pegboard_shutdown(app: App) -> Awaitable[None] | None:
+    """Release the plugin's resources, called once when the app's lifespan ends.
+
+    Runs in the reverse order of ``pegboard_startup``, before the user's lifespan
+    exits, and only for plugins whose startup completed.
+
+    :param app: The app shutting down.
+    :returns: None, or an awaitable the core awaits.
+
+    Implementing this hook
+        The same plugins that implement ``pegboard_startup``.
+    """
+
+
+@hookspec
+def pegboard_add_commands(cli: click.Group) -> None:
+    """Add subcommands to the ``pegboard`` command line.
+
+    Called when the CLI starts, for every *installed* plugin (entry point group
+    ``pegboard.plugins``): commands exist whether or not an app enables the plugin.
+
+    :param cli: The ``pegboard`` :class:`click.Group`; call ``cli.add_command(...)``.
+
+    Implementing this hook
+        Plugins with tooling, such as ``pegboard openapi APP``.
+    """
+
+
+# -------------------------------------------------------------------------
+# Routes: called while the app is built, once per route
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def pegboard_route_added(app: App, route: RouteInfo) -> None:
+    """Inspect a route as it is added to the app, before it is compiled.
+
+    Options were already checked against what the enabled plugins declare. A plugin
+    may raise :class:`~pegboard.exceptions.RouteDefinitionError` here to refuse a
+    route whose options it cannot serve.
+
+    :param app: The app.
+    :param route: The route as defined, with options merged from app and routers.
+
+    Implementing this hook
+        Plugins that validate their options early or index routes.
+    """
+
+
+@hookspec(firstresult=True)
+def pegboard_resolve_parameter(app: App, route: RouteInfo, param: ParamInfo) -> Resolver | None:
+    """Return a resolver for one handler parameter, or None to let others answer.
+
+    Called once per parameter of every handler when the route is compiled, and again
+    for the parameters of dependencies by plugins that call
+    :meth:`App.resolve_parameter <pegboard.applications.App.resolve_parameter>`.
+    The core's own implementation runs last: it injects ``Request``, ``WebSocket``,
+    ``BackgroundTasks``, a ``Response`` stub and path parameters by name. If nobody
+    answers, building the app fails with a message naming the plugin to enable.
+
+    Stops at the first non-None result.
+
+    :param app: The app.
+    :param route: The route being compiled.
+    :param param: The parameter; ``param.owner`` is the function it belongs to.
+    :returns: A :class:`~pegboard.resolvers.Resolver`, or None if this plugin does
+        not handle the parameter.
+
+    Implementing this hook
+        Plugins that inject values: validation (query, headers, bodies), DI
+        (``Depends``). Decline parameters whose :attr:`ParamInfo.marker` belongs to
+        another plugin.
+    """
+
+
+@hookspec
+def pegboard_route_guards(app: App, route: RouteInfo) -> Sequence[Resolver] | None:
+    """Return resolvers that run before the handler but pass it no argument.
+
+    For checks and side effects tied to a route rather than to a parameter, such as
+    ``dependencies=[...]`` or ``security=[...]``. They run in order before the
+    handler's own resolvers; their descriptions join the route's.
+
+    :param app: The app.
+    :param route: The route being compiled.
+    :returns: A sequence of :class:`~pegboard.resolvers.Resolver`, or None.
+
+    Implementing this hook
+        Plugins with route-level options that guard access.
+    """
+
+
+@hookspec(firstresult=True)
+def pegboard_encode_response(app: App, route: RouteInfo) -> Encoder | None:
+    """Return the encoder that turns this route's return values into responses.
+
+    The core's own implementation runs last: it renders with the route's
+    ``response_class`` (JSON by default) and ``status_code``, and streams generator
+    handlers as JSON lines or server-sent events. A returned ``Response`` always
+    passes through untouched.
+
+    Stops at the first non-None result.
+
+    :param app: The app.
+    :param route: The route being compiled.
+    :returns: An :class:`~pegboard.resolvers.Encoder`, or None.
+
+    Implementing this hook
+        Plugins that serialize through models (``response_model=``).
+    """
+
+
+@hookspec
+def pegboard_route_middleware(app: App, route: RouteInfo) -> Sequence[Middleware] | None:
+    """Return ASGI middleware to wrap around this route only.
+
+    Middleware from all plugins is applied in call order, the first returned being
+    the outermost. Use it for per-route behaviour (rate limits, caching) that a
+    Starlette middleware on the whole app would do for every request.
+
+    :param app: The app.
+    :param route: The route being compiled.
+    :returns: A sequence of :class:`starlette.middleware.Middleware`, or None.
+
+    Implementing this hook
+        Plugins with per-route options that change the whole exchange.
+    """
+
+
+# -------------------------------------------------------------------------
+# Per request: wired into a route only when a plugin implements them
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def pegboard_request_started(app: App, route: RouteInfo, connection: HTTPConnection) -> None:
+    """Called as a request for a pegboard route starts, before its arguments resolve.
+
+    This is the one place a hook runs per request, so keep it fast and synchronous.
+    Routes are only wired to call it when at least one enabled plugin implements it.
+
+    :param app: The app.
+    :param route: The route serving the request.
+    :param connection: The :class:`~starlette.requests.Request` or WebSocket.
+
+    Implementing this hook
+        Tracing and metrics plugins.
+    """
+
+
+@hookspec
+def pegboard_request_finished(
+    app: App,
+    route: RouteInfo,
+    connection: HTTPConnection,
+    response: Response | None,
+    exception: BaseException | None,
+) -> None:
+    """Called when a pegboard route has finished with a request.
+
+    After the response was sent (``response`` set) or the handler failed
+    (``exception`` set; the exception handlers then render it). Like
+    ``pegboard_request_started``, it costs nothing unless a plugin implements it.
+
+    :param app: The app.
+    :param route: The route that served the request.
+    :param connection: The :class:`~starlette.requests.Request` or WebSocket.
+    :param response: The response sent, or None.
+    :param exception: The exception raised, or None.
+
+    Implementing this hook
+        Tracing, metrics and access-log plugins.
+    """
+
+
+def _hook_names() -> list[str]:
+    return [name for name in globals() if name.startswith("pegboard_")]
+
+
+__all__ = ["hookspec", *_hook_names()]

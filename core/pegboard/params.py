@@ -1,0 +1,137 @@
+"""What the core knows about one handler parameter, and the base class for markers.
+
+:class:`ParamInfo` is handed to ``pegboard_resolve_parameter`` for every parameter of
+every handler (and, through the DI plugin, of every dependency). It is computed once,
+when the app is built.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import typing
+from collections.abc import Callable
+from typing import Annotated, Any, get_args, get_origin
+
+import attrs
+
+from pegboard.exceptions import RouteDefinitionError
+
+__all__ = ["EMPTY", "Marker", "ParamInfo", "describe_callable"]
+
+#: The value of ``ParamInfo.default`` and ``ParamInfo.annotation`` when there is none.
+EMPTY: Any = inspect.Parameter.empty
+
+
+class Marker:
+    """Base class for the objects that say how a parameter is resolved.
+
+    ``Query()``, ``Header()``, ``Depends(...)`` and any third-party marker subclass it,
+    used as a default value or inside ``Annotated[...]``. The core uses it only to name
+    the plugin that would resolve a parameter when no enabled plugin does.
+    """
+
+    __slots__ = ()
+
+
+@attrs.frozen(eq=False)
+class ParamInfo:
+    """One parameter of a handler or dependency, with its annotation taken apart.
+
+    ``annotation`` is what was written; ``type`` is that with ``Annotated`` removed, and
+    ``metadata`` the extras ``Annotated`` carried. ``default`` is :data:`EMPTY` when the
+    parameter has none. ``owner`` is the callable the parameter belongs to.
+    """
+
+    name: str
+    annotation: Any = EMPTY
+    type: Any = EMPTY
+    metadata: tuple[Any, ...] = ()
+    default: Any = EMPTY
+    kind: inspect._ParameterKind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    owner: Callable[..., Any] | None = None
+
+    @classmethod
+    def create(
+        cls,
+        name: str,
+        annotation: Any = EMPTY,
+        default: Any = EMPTY,
+        *,
+        kind: inspect._ParameterKind = inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        owner: Callable[..., Any] | None = None,
+    ) -> ParamInfo:
+        """Build a ParamInfo from a raw annotation, splitting ``Annotated``."""
+        tp, metadata = annotation, ()
+        if get_origin(annotation) is Annotated:
+            tp, *extras = get_args(annotation)
+            metadata = tuple(extras)
+        return cls(name, annotation, tp, metadata, default, kind, owner)
+
+    @classmethod
+    def from_callable(cls, func: Callable[..., Any]) -> tuple[ParamInfo, ...]:
+        """The parameters of ``func`` (a function, class, method or callable object)."""
+        try:
+            signature = inspect.signature(func)
+        except (TypeError, ValueError) as exc:
+            raise RouteDefinitionError(
+                f"Cannot read the signature of {describe_callable(func)}: {exc}"
+            ) from exc
+        hints = _type_hints(func)
+        return tuple(
+            cls.create(
+                p.name,
+                hints.get(p.name, p.annotation),
+                p.default,
+                kind=p.kind,
+                owner=func,
+            )
+            for p in signature.parameters.values()
+        )
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not EMPTY
+
+    @property
+    def marker(self) -> Marker | None:
+        """The last :class:`Marker` in ``Annotated`` metadata, else a Marker default."""
+        for extra in reversed(self.metadata):
+            if isinstance(extra, Marker):
+                return extra
+        if isinstance(self.default, Marker):
+            return self.default
+        return None
+
+    def __repr__(self) -> str:
+        owner = describe_callable(self.owner) if self.owner is not None else "?"
+        return f"<ParamInfo {self.name!r} of {owner}>"
+
+
+def _type_hints(func: Callable[..., Any]) -> dict[str, Any]:
+    target: Any = func
+    while isinstance(target, functools.partial):
+        target = target.func
+    if inspect.isclass(target):
+        target = target.__init__
+    elif not (inspect.isfunction(target) or inspect.ismethod(target)):
+        target = type(target).__call__ if callable(target) else target
+    try:
+        return typing.get_type_hints(target, include_extras=True)
+    except NameError as exc:
+        raise RouteDefinitionError(
+            f"Cannot resolve the type hints of {describe_callable(func)}: {exc}. "
+            "Define or import every name used in its annotations at module level."
+        ) from exc
+    except TypeError:
+        return {}
+
+
+def describe_callable(func: Callable[..., Any]) -> str:
+    """A readable name for a callable in error messages: ``module.qualname``."""
+    target: Any = func
+    while isinstance(target, functools.partial):
+        target = target.func
+    module = getattr(target, "__module__", None)
+    qualname = getattr(target, "__qualname__", None) or type(target).__qualname__
+    return f"{module}.{qualname}" if module else qualname

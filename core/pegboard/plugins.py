@@ -1,0 +1,270 @@
+"""Plugins: their metadata, how an app finds and enables them, and its plugin manager.
+
+A plugin is a module or object with ``@hookimpl`` functions named after the hooks in
+:mod:`pegboard.hookspecs`, and a ``plugin_info`` attribute holding its
+:class:`PluginInfo`. Installed plugins advertise themselves in the entry-point group
+``pegboard.plugins``; an app enables plugins explicitly, as objects or by those names.
+The core's own fallbacks are ordinary plugins too, listed in :data:`DEFAULT_PLUGINS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import types
+from collections.abc import Iterable, Sequence
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any, Literal
+
+import attrs
+import pluggy
+
+from pegboard import hookspecs
+from pegboard._version import __version__
+from pegboard.exceptions import PluginError
+
+__all__ = [
+    "CORE_INFO",
+    "DEFAULT_PLUGINS",
+    "ENTRY_POINT_GROUP",
+    "PluginInfo",
+    "PluginManager",
+    "RouteOption",
+    "hookimpl",
+    "installed_plugins",
+    "load_plugin",
+]
+
+hookimpl = pluggy.HookimplMarker("pegboard")
+
+ENTRY_POINT_GROUP = "pegboard.plugins"
+
+#: The core's built-in behaviour, registered before any plugin an app enables.
+DEFAULT_PLUGINS = ("pegboard.default_parameters", "pegboard.default_responses")
+
+
+def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class RouteOption:
+    """A route option a plugin reads, such as ``response_model`` or ``dependencies``.
+
+    ``merge`` says how values given on the app, routers and the route combine:
+    ``"replace"`` (the innermost wins), ``"extend"`` (sequences concatenate, outermost
+    first) or ``"update"`` (mappings merge, innermost keys win).
+    """
+
+    name: str
+    merge: Literal["replace", "extend", "update"] = "replace"
+    help: str = ""
+
+    def combine(self, outer: Any, inner: Any) -> Any:
+        if self.merge == "extend":
+            return [*outer, *(item for item in inner if item not in outer)]
+        if self.merge == "update":
+            return {**outer, **inner}
+        return inner
+
+
+@attrs.frozen
+class PluginInfo:
+    """A plugin's metadata: its name, version, the plugins it needs, the options it reads."""
+
+    name: str
+    version: str = "0"
+    requires: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    route_options: tuple[RouteOption, ...] = attrs.field(default=(), converter=_tuple)
+    description: str = ""
+
+
+CORE_INFO = PluginInfo(
+    name="pegboard",
+    version=__version__,
+    route_options=(
+        RouteOption("tags", "extend", "Labels for grouping routes (docs, `pegboard routes`)."),
+        RouteOption("max_body_size", "replace", "Largest request body in bytes, or None."),
+        RouteOption("response_class", "replace", "Response class for returned values."),
+        RouteOption("include_in_schema", "replace", "False hides the route from documents."),
+    ),
+    description="The core: routing, lifecycle, default parameters and responses.",
+)
+
+
+def plugin_info_of(plugin: object, default_name: str | None = None) -> PluginInfo:
+    """The :class:`PluginInfo` of a plugin, or a minimal one for plugins without it."""
+    info = getattr(plugin, "plugin_info", None)
+    if isinstance(info, PluginInfo):
+        return info
+    if default_name is None:
+        default_name = getattr(plugin, "__name__", None) or type(plugin).__name__
+    return PluginInfo(name=default_name)
+
+
+def installed_plugins() -> dict[str, EntryPoint]:
+    """The plugins installed in this environment, by entry-point name."""
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def load_plugin(name: str) -> object:
+    """Load an installed plugin by its entry-point name and return the plugin object.
+
+    An entry point may name a module (the plugin itself) or a factory that is called
+    without arguments.
+    """
+    installed = installed_plugins()
+    if name not in installed:
+        known = ", ".join(sorted(installed)) or "none"
+        raise PluginError(
+            f"No installed plugin is named {name!r} (installed: {known}). Install the "
+            f"package that provides it, or pass the plugin object: App(plugins=[...])."
+        )
+    loaded = installed[name].load()
+    if isinstance(loaded, types.ModuleType):
+        return loaded
+    if callable(loaded):
+        return loaded()
+    return loaded
+
+
+def _resolve(spec: object) -> object:
+    if isinstance(spec, str):
+        if "." in spec and spec not in installed_plugins():
+            return importlib.import_module(spec)
+        return load_plugin(spec)
+    if (inspect.isfunction(spec) or inspect.isclass(spec)) and not hasattr(spec, "plugin_info"):
+        name = getattr(spec, "__name__", repr(spec))
+        raise PluginError(
+            f"App(plugins=[...]) got {name!r} itself; enable a plugin by calling its "
+            f"factory: App(plugins=[{name}()])."
+        )
+    return spec
+
+
+class PluginManager(pluggy.PluginManager):
+    """One app's plugin manager: the core hookspecs plus those plugins add.
+
+    Only attributes named ``pegboard_*`` are considered as hook implementations, so
+    a plugin object can carry any other attributes without being inspected.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("pegboard")
+        self.add_hookspecs(hookspecs)
+        self.enabled: list[tuple[PluginInfo, object]] = []
+        self.hook.pegboard_add_hookspecs.call_historic(kwargs={"pluginmanager": self})
+        for module_name in DEFAULT_PLUGINS:
+            self.register(importlib.import_module(module_name), name=module_name)
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        if not name.startswith("pegboard_"):
+            return None
+        opts = super().parse_hookimpl_opts(plugin, name)
+        if opts is None and inspect.isroutine(inspect.getattr_static(plugin, name, None)):
+            opts = {}  # an unmarked pegboard_* function is still a hook, as in pytest
+        return opts
+
+    def enable(self, specs: Sequence[object]) -> None:
+        """Enable plugins given as objects or entry-point names, then validate them.
+
+        Plugins are registered in the order given, except that a plugin always comes
+        after the plugins it requires. Raises :class:`PluginError` for unknown names,
+        duplicate names, missing requirements and misspelt hooks.
+        """
+        plugins = [_resolve(spec) for spec in specs]
+        infos: dict[str, tuple[PluginInfo, object]] = {}
+        for plugin in plugins:
+            info = plugin_info_of(plugin)
+            if info.name in infos or info.name == CORE_INFO.name:
+                raise PluginError(
+                    f"Two enabled plugins are both named {info.name!r}. Enable each "
+                    f"plugin once; a third-party plugin must pick a name of its own."
+                )
+            infos[info.name] = (info, plugin)
+        for info, _ in infos.values():
+            for required in info.requires:
+                if required not in infos:
+                    raise PluginError(
+                        f"Plugin {info.name!r} requires {required!r}, which is not enabled. "
+                        f"Add {required}() to App(plugins=[...]), before {info.name}()."
+                    )
+        for info, plugin in _requirements_first(list(infos.values())):
+            self.register(plugin, name=info.name)
+            self.enabled.append((info, plugin))
+        try:
+            self.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(
+                f"{exc} Check the spelling against pegboard.hookspecs, or mark hooks that "
+                "another plugin defines with @hookimpl(optionalhook=True)."
+            ) from exc
+
+    def plugin_names(self) -> list[str]:
+        return [info.name for info, _ in self.enabled]
+
+    def route_options(self) -> dict[str, tuple[RouteOption, str]]:
+        """Every route option the core and the enabled plugins declare, by name."""
+        options: dict[str, tuple[RouteOption, str]] = {}
+        for info in [CORE_INFO, *(info for info, _ in self.enabled)]:
+            for option in info.route_options:
+                options.setdefault(option.name, (option, info.name))
+        return options
+
+    def hookimpls_in_order(self, hook_name: str) -> list[tuple[PluginInfo, pluggy.HookImpl]]:
+        """The implementations of a hook by enabled plugins, in the order enabled."""
+        by_plugin = {
+            id(impl.plugin): impl for impl in getattr(self.hook, hook_name).get_hookimpls()
+        }
+        return [
+            (info, by_plugin[id(plugin)])
+            for info, plugin in self.enabled
+            if id(plugin) in by_plugin
+        ]
+
+
+def _requirements_first(
+    items: list[tuple[PluginInfo, object]],
+) -> list[tuple[PluginInfo, object]]:
+    by_name = {info.name: (info, plugin) for info, plugin in items}
+    ordered: list[tuple[PluginInfo, object]] = []
+    visiting: list[str] = []
+
+    def visit(name: str) -> None:
+        if any(info.name == name for info, _ in ordered):
+            return
+        if name in visiting:
+            cycle = " -> ".join([*visiting[visiting.index(name) :], name])
+            raise PluginError(f"Plugins require each other in a cycle: {cycle}.")
+        visiting.append(name)
+        info, plugin = by_name[name]
+        for required in info.requires:
+            visit(required)
+        visiting.pop()
+        ordered.append((info, plugin))
+
+    for info, _ in items:
+        visit(info.name)
+    return ordered
+
+
+def plugin_declaring_option(option: str) -> str | None:
+    """The name of an installed plugin that declares a route option, if any."""
+    for name, entry_point in sorted(installed_plugins().items()):
+        try:
+            loaded = entry_point.load()
+            plugin = loaded if isinstance(loaded, types.ModuleType) else loaded()
+        except Exception:  # a broken third-party plugin must not hide the real error
+            continue
+        if any(o.name == option for o in plugin_info_of(plugin, name).route_options):
+            return name
+    return None
+
+
+def plugin_for_module(module: str) -> str | None:
+    """The name of the installed plugin whose package defines ``module``, if any."""
+    package = module.split(".")[0]
+    for name, entry_point in installed_plugins().items():
+        if entry_point.value.split(":")[0].split(".")[0] == package:
+            return name
+    return None

@@ -1,0 +1,208 @@
+"""The pieces a route is compiled from: resolvers, encoders and the request context.
+
+A :class:`Resolver` produces one argument for a handler (or dependency) from the
+:class:`RequestContext` of the current request. An :class:`Encoder` turns what a
+handler returned into a response. Plugins build both while the app is compiled; the
+core then runs them per request through :func:`bind_arguments`, with no hook calls.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AsyncExitStack
+from typing import Any
+
+import attrs
+from starlette.background import BackgroundTasks
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
+
+from pegboard.descriptions import Description
+from pegboard.exceptions import RequestValidationError
+from pegboard.stash import Stash
+
+__all__ = [
+    "Binder",
+    "Encoder",
+    "RequestContext",
+    "Resolver",
+    "bind_arguments",
+    "is_async_callable",
+]
+
+
+def is_async_callable(func: Any) -> bool:
+    """True for coroutine functions, including callable objects and partials of them."""
+    while hasattr(func, "func") and not inspect.isroutine(func):  # functools.partial
+        func = func.func
+    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
+        getattr(func, "__call__", None)  # noqa: B004 - objects with an async __call__
+    )
+
+
+class RequestContext:
+    """What the resolvers of one request share.
+
+    ``connection`` is the :class:`~starlette.requests.Request` (or WebSocket). The
+    other attributes are created on first use, so a request that needs none of them
+    pays nothing: ``response`` (a stub whose status, headers and cookies are merged into
+    the final response), ``background`` (tasks run after the response is sent),
+    ``exit_stack`` (closed after the response is sent; exceptions are thrown into it),
+    and ``stash`` (per-request plugin data, see :class:`~pegboard.stash.Stash`).
+    """
+
+    __slots__ = ("_background", "_exit_stack", "_response", "_stash", "connection")
+
+    def __init__(self, connection: HTTPConnection) -> None:
+        self.connection = connection
+        self._response: Response | None = None
+        self._background: BackgroundTasks | None = None
+        self._exit_stack: AsyncExitStack | None = None
+        self._stash: Stash | None = None
+
+    @property
+    def request(self) -> Request:
+        """The connection as an HTTP request (for resolvers of HTTP routes)."""
+        return self.connection  # type: ignore[return-value]
+
+    @property
+    def response(self) -> Response:
+        if self._response is None:
+            stub = Response()
+            del stub.headers["content-length"]
+            stub.status_code = None  # type: ignore[assignment]  # None: keep the route's
+            self._response = stub
+        return self._response
+
+    @property
+    def background(self) -> BackgroundTasks:
+        if self._background is None:
+            self._background = BackgroundTasks()
+        return self._background
+
+    @property
+    def exit_stack(self) -> AsyncExitStack:
+        if self._exit_stack is None:
+            self._exit_stack = AsyncExitStack()
+        return self._exit_stack
+
+    @property
+    def stash(self) -> Stash:
+        if self._stash is None:
+            self._stash = Stash()
+        return self._stash
+
+    def finish_response(self, response: Response) -> Response:
+        """Merge the stub response and background tasks into the real response."""
+        stub = self._response
+        if stub is not None:
+            if stub.status_code is not None:
+                response.status_code = stub.status_code
+            response.raw_headers.extend(stub.raw_headers)
+        if self._background is not None and response.background is None:
+            response.background = self._background
+        return response
+
+
+def _is_async_resolver(resolver: Resolver) -> bool:
+    return is_async_callable(resolver.func)
+
+
+@attrs.frozen(eq=False)
+class Resolver:
+    """How to produce one argument per request: ``func(ctx)`` returns the value.
+
+    ``is_async`` says whether ``func`` returns an awaitable (detected by default).
+    ``describes`` documents what the resolver reads (see :mod:`pegboard.descriptions`);
+    ``label`` is a short note for ``pegboard routes``, such as ``"query"``.
+    A resolver signals a client error by raising
+    :class:`~pegboard.exceptions.RequestValidationError` (collected with the errors of
+    the other parameters) or :class:`~pegboard.exceptions.HTTPException`.
+    """
+
+    func: Callable[[RequestContext], Any]
+    is_async: bool = attrs.field(
+        default=attrs.Factory(_is_async_resolver, takes_self=True), kw_only=True
+    )
+    describes: tuple[Description, ...] = attrs.field(default=(), converter=tuple, kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
+
+    @classmethod
+    def constant(cls, value: Any, *, label: str = "constant") -> Resolver:
+        """A resolver that always gives ``value``."""
+        return cls(lambda ctx: value, is_async=False, label=label)
+
+
+@attrs.frozen(eq=False)
+class Encoder:
+    """How to turn a handler's return value into a response: ``func(value) -> Response``.
+
+    The core passes a returned :class:`~starlette.responses.Response` through untouched,
+    so ``func`` only sees other values.
+    """
+
+    func: Callable[[Any], Response]
+    describes: tuple[Description, ...] = attrs.field(default=(), converter=tuple, kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
+
+
+Binder = Callable[[RequestContext], Awaitable[dict[str, Any]]]
+
+
+def bind_arguments(
+    resolvers: Mapping[str, Resolver], guards: Sequence[Resolver] = ()
+) -> tuple[Callable[[RequestContext], Any], bool]:
+    """Compile resolvers into one function ``bind(ctx) -> kwargs``.
+
+    Guards run first and their values are dropped; then each resolver in order.
+    Validation errors from all of them are gathered into one
+    :class:`RequestValidationError`. Returns ``(bind, is_async)``: when every resolver
+    is synchronous, ``bind`` is a plain function and returns the dict directly.
+    """
+    plan = [(None, r) for r in guards] + list(resolvers.items())
+    if all(not r.is_async for _, r in plan):
+        steps = [(name, r.func) for name, r in plan]
+        return _bind_sync(steps), False
+    async_steps = [(name, r.func, r.is_async) for name, r in plan]
+    return _bind_async(async_steps), True
+
+
+def _bind_sync(steps: list[tuple[str | None, Callable[[RequestContext], Any]]]) -> Any:
+    def bind(ctx: RequestContext) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        errors: list[Any] | None = None
+        for name, func in steps:
+            try:
+                value = func(ctx)
+            except RequestValidationError as exc:
+                errors = [*errors, *exc.errors()] if errors else exc.errors()
+                continue
+            if name is not None:
+                kwargs[name] = value
+        if errors:
+            raise RequestValidationError(errors)
+        return kwargs
+
+    return bind
+
+
+def _bind_async(steps: list[tuple[str | None, Callable[[RequestContext], Any], bool]]) -> Any:
+    async def bind(ctx: RequestContext) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        errors: list[Any] | None = None
+        for name, func, is_async in steps:
+            try:
+                value = func(ctx)
+                if is_async:
+                    value = await value
+            except RequestValidationError as exc:
+                errors = [*errors, *exc.errors()] if errors else exc.errors()
+                continue
+            if name is not None:
+                kwargs[name] = value
+        if errors:
+            raise RequestValidationError(errors)
+        return kwargs
+
+    return bind

@@ -1,0 +1,346 @@
+"""Routes and routers: how handlers are declared, grouped and matched.
+
+A :class:`Router` collects routes under a prefix with shared options; an app has one
+at ``app.router`` and includes others with ``include_router``. Each route is a
+Starlette route (so matching, 405s, HEAD, ``url_path_for`` and raw Starlette routes
+behave exactly as in Starlette) that carries a frozen :class:`RouteInfo` and, once
+the app is built, the single ASGI callable compiled for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+import attrs
+from starlette import routing as starlette_routing
+from starlette.convertors import Convertor
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount, compile_path, get_name
+from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
+
+from pegboard.exceptions import RouteDefinitionError
+
+if TYPE_CHECKING:
+    from pegboard.applications import App
+    from pegboard.compiler import CompiledRoute
+
+__all__ = ["Route", "RouteInfo", "Router", "WebSocketRoute"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@attrs.frozen(eq=False)
+class RouteInfo:
+    """Everything the core knows about one route, as the plugins see it.
+
+    ``layers`` holds the options as given at each level, outermost (app) first;
+    ``options`` is their merge, filled in when the route joins an app (merging needs
+    to know how each plugin combines its options). ``methods`` is empty for
+    WebSocket routes.
+    """
+
+    path: str
+    endpoint: Callable[..., Any]
+    methods: frozenset[str] = frozenset()
+    name: str = ""
+    kind: Literal["http", "websocket"] = "http"
+    status_code: int | None = None
+    layers: tuple[Mapping[str, Any], ...] = ()
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def label(self) -> str:
+        """How error messages name the route, such as ``GET /items/{id}``."""
+        if self.kind == "websocket":
+            return f"WEBSOCKET {self.path}"
+        return f"{','.join(sorted(self.methods))} {self.path}"
+
+    @property
+    def response_class(self) -> type[Any] | None:
+        return self.options.get("response_class")
+
+    @property
+    def param_convertors(self) -> dict[str, Convertor[Any]]:
+        """Path parameter names and their Starlette convertors."""
+        return compile_path(self.path)[2]
+
+    def option(self, name: str, default: Any = None) -> Any:
+        """The merged value of a route option, or ``default``."""
+        return self.options.get(name, default)
+
+    def with_prefix(self, prefix: str, options: Mapping[str, Any]) -> RouteInfo:
+        """A copy under ``prefix`` with an outer layer of options in front."""
+        layers = (dict(options), *self.layers) if options else self.layers
+        return attrs.evolve(self, path=_join(prefix, self.path), layers=layers)
+
+
+def _join(prefix: str, path: str) -> str:
+    if prefix and not prefix.startswith("/"):
+        raise RouteDefinitionError(f"A prefix must start with '/', got {prefix!r}.")
+    if prefix.endswith("/"):
+        raise RouteDefinitionError(f"A prefix must not end with '/', got {prefix!r}.")
+    return prefix + path
+
+
+async def _not_built(scope: Scope, receive: Receive, send: Send) -> None:
+    route = scope.get("route")
+    label = route.info.label if isinstance(route, (Route, WebSocketRoute)) else "this route"
+    raise RuntimeError(
+        f"{label} belongs to a pegboard Router that no App has built. Add the router "
+        "to an app with app.include_router(router) instead of mounting it directly."
+    )
+
+
+class Route(starlette_routing.Route):
+    """An HTTP route whose handler is compiled by the app it belongs to."""
+
+    # Starlette's Route.__init__ wraps the endpoint as request -> response; pegboard
+    # compiles its own callable, so only the matching attributes are set here.
+    def __init__(self, info: RouteInfo) -> None:
+        if not info.path.startswith("/"):
+            raise RouteDefinitionError(f"Route paths must start with '/', got {info.path!r}.")
+        self.info = info
+        self.path = info.path
+        self.endpoint = info.endpoint
+        self.name = info.name
+        self.include_in_schema = bool(info.options.get("include_in_schema", True))
+        self.methods = set(info.methods)
+        if "GET" in self.methods:
+            self.methods.add("HEAD")
+        self.path_regex, self.path_format, self.param_convertors = compile_path(info.path)
+        self.app: ASGIApp = _not_built
+        self.compiled: CompiledRoute | None = None
+
+    def __repr__(self) -> str:
+        return f"Route({self.info.label!r}, name={self.name!r})"
+
+
+class WebSocketRoute(starlette_routing.WebSocketRoute):
+    """A WebSocket route whose handler is compiled by the app it belongs to."""
+
+    def __init__(self, info: RouteInfo) -> None:
+        if not info.path.startswith("/"):
+            raise RouteDefinitionError(f"Route paths must start with '/', got {info.path!r}.")
+        self.info = info
+        self.path = info.path
+        self.endpoint = info.endpoint
+        self.name = info.name
+        self.path_regex, self.path_format, self.param_convertors = compile_path(info.path)
+        self.app: ASGIApp = _not_built
+        self.compiled: CompiledRoute | None = None
+
+    def __repr__(self) -> str:
+        return f"WebSocketRoute({self.path!r}, name={self.name!r})"
+
+
+class RouteDecorators:
+    """The route-declaring methods shared by :class:`Router` and the App."""
+
+    def add_api_route(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        methods: Collection[str] | None = None,
+        name: str | None = None,
+        status_code: int | None = None,
+        **options: Any,
+    ) -> Route:
+        raise NotImplementedError
+
+    def add_api_websocket_route(
+        self, path: str, endpoint: Callable[..., Any], *, name: str | None = None, **options: Any
+    ) -> WebSocketRoute:
+        raise NotImplementedError
+
+    def api_route(
+        self,
+        path: str,
+        *,
+        methods: Collection[str] | None = None,
+        name: str | None = None,
+        status_code: int | None = None,
+        **options: Any,
+    ) -> Callable[[F], F]:
+        """Decorate a handler for ``path`` and ``methods`` (default ``["GET"]``).
+
+        ``options`` are route options: the core's (``tags``, ``response_class``,
+        ``max_body_size``, ``include_in_schema``) and those the enabled plugins
+        declare, such as ``response_model=`` (validation) or ``dependencies=`` (di).
+        """
+
+        def decorator(func: F) -> F:
+            self.add_api_route(
+                path, func, methods=methods, name=name, status_code=status_code, **options
+            )
+            return func
+
+        return decorator
+
+    def get(self, path: str, **kwargs: Any) -> Callable[[F], F]:
+        """Decorate a GET handler (HEAD is answered too)."""
+        return self.api_route(path, methods=["GET"], **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Callable[[F], F]:
+        """Decorate a POST handler."""
+        return self.api_route(path, methods=["POST"], **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> Callable[[F], F]:
+        """Decorate a PUT handler."""
+        return self.api_route(path, methods=["PUT"], **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> Callable[[F], F]:
+        """Decorate a PATCH handler."""
+        return self.api_route(path, methods=["PATCH"], **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Callable[[F], F]:
+        """Decorate a DELETE handler."""
+        return self.api_route(path, methods=["DELETE"], **kwargs)
+
+    def head(self, path: str, **kwargs: Any) -> Callable[[F], F]:
+        """Decorate a HEAD handler."""
+        return self.api_route(path, methods=["HEAD"], **kwargs)
+
+    def options(self, path: str, **kwargs: Any) -> Callable[[F], F]:
+        """Decorate an OPTIONS handler."""
+        return self.api_route(path, methods=["OPTIONS"], **kwargs)
+
+    def trace(self, path: str, **kwargs: Any) -> Callable[[F], F]:
+        """Decorate a TRACE handler."""
+        return self.api_route(path, methods=["TRACE"], **kwargs)
+
+    def websocket(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
+        """Decorate an async WebSocket handler."""
+
+        def decorator(func: F) -> F:
+            self.add_api_websocket_route(path, func, name=name, **options)
+            return func
+
+        return decorator
+
+
+class Router(RouteDecorators, starlette_routing.Router):
+    """A group of routes with a common path prefix and common options.
+
+    ``Router(prefix="/users", tags=["users"])`` gives every route in it the prefix
+    and the tag. Any route option can be given here and is combined with the
+    route's own (lists such as ``tags`` and ``dependencies`` add up; single values
+    are overridden by the route). Add it to an app with ``app.include_router``.
+    """
+
+    def __init__(
+        self,
+        routes: Sequence[BaseRoute] | None = None,
+        *,
+        prefix: str = "",
+        redirect_slashes: bool = True,
+        default: ASGIApp | None = None,
+        lifespan: Lifespan[Any] | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        **options: Any,
+    ) -> None:
+        _join(prefix, "/")  # validates the prefix
+        super().__init__(
+            routes,
+            redirect_slashes=redirect_slashes,
+            default=default,
+            lifespan=lifespan,
+            middleware=middleware,
+        )
+        self.prefix = prefix
+        self.options: dict[str, Any] = dict(options)
+        self._app: App | None = None
+
+    def add_api_route(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        methods: Collection[str] | None = None,
+        name: str | None = None,
+        status_code: int | None = None,
+        **options: Any,
+    ) -> Route:
+        """Add an HTTP route; the non-decorator form of :meth:`api_route`."""
+        if not callable(endpoint):
+            raise RouteDefinitionError(f"The handler for {path!r} must be callable.")
+        methods = ["GET"] if methods is None else [m.upper() for m in methods]
+        info = RouteInfo(
+            path=_join(self.prefix, path),
+            endpoint=endpoint,
+            methods=frozenset(methods),
+            name=get_name(endpoint) if name is None else name,
+            kind="http",
+            status_code=status_code,
+            layers=_layers(self.options, options),
+        )
+        route = Route(self._joined(info))
+        self.routes.append(route)
+        return route
+
+    def add_api_websocket_route(
+        self, path: str, endpoint: Callable[..., Any], *, name: str | None = None, **options: Any
+    ) -> WebSocketRoute:
+        """Add a WebSocket route; the non-decorator form of :meth:`websocket`."""
+        info = RouteInfo(
+            path=_join(self.prefix, path),
+            endpoint=endpoint,
+            name=get_name(endpoint) if name is None else name,
+            kind="websocket",
+            layers=_layers(self.options, options),
+        )
+        route = WebSocketRoute(self._joined(info))
+        self.routes.append(route)
+        return route
+
+    def include_router(self, router: Router, *, prefix: str = "", **options: Any) -> None:
+        """Copy ``router``'s routes into this one, under ``prefix`` and ``options``.
+
+        Raw Starlette ``Route``, ``WebSocketRoute`` and ``Mount`` objects are copied too.
+        """
+        if not isinstance(router, Router):
+            raise RouteDefinitionError(
+                f"include_router() takes a pegboard Router, got {type(router).__name__}. "
+                "Mount other ASGI apps with app.mount(path, app)."
+            )
+        outer = _layers(self.options, options)
+        for route in router.routes:
+            self.routes.append(self._copy(route, _join(self.prefix, prefix), outer))
+
+    def _copy(
+        self, route: BaseRoute, prefix: str, outer: tuple[Mapping[str, Any], ...]
+    ) -> BaseRoute:
+        if isinstance(route, (Route, WebSocketRoute)):
+            info = route.info
+            info = attrs.evolve(info, path=_join(prefix, info.path), layers=(*outer, *info.layers))
+            return type(route)(self._joined(info))
+        if not prefix:
+            return route
+        if isinstance(route, starlette_routing.Route):
+            return starlette_routing.Route(
+                prefix + route.path,
+                route.endpoint,
+                methods=route.methods,
+                name=route.name,
+                include_in_schema=route.include_in_schema,
+            )
+        if isinstance(route, starlette_routing.WebSocketRoute):
+            return starlette_routing.WebSocketRoute(
+                prefix + route.path, route.endpoint, name=route.name
+            )
+        if isinstance(route, Mount):
+            return Mount(prefix + route.path, app=route.app, name=route.name)
+        raise RouteDefinitionError(
+            f"Cannot include {route!r} under a prefix; add it to the app directly."
+        )
+
+    def _joined(self, info: RouteInfo) -> RouteInfo:
+        """Let the owning app (if any) merge and check the route's options."""
+        if self._app is None:
+            return info
+        return self._app._attach_route(info)
+
+
+def _layers(outer: Mapping[str, Any], inner: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    return tuple(layer for layer in (dict(outer), dict(inner)) if layer)
