@@ -156,6 +156,8 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
 
 
 def _format_option(value: Any) -> str:
+    if isinstance(value, str):
+        return value
     if isinstance(value, type):
         return value.__name__
     if isinstance(value, (list, tuple)):

@@ -130,8 +130,6 @@ def load_plugin(name: str) -> object:
 
 def _resolve(spec: object) -> object:
     if isinstance(spec, str):
-        if "." in spec and spec not in installed_plugins():
-            return importlib.import_module(spec)
         return load_plugin(spec)
     if (inspect.isfunction(spec) or inspect.isclass(spec)) and not hasattr(spec, "plugin_info"):
         name = getattr(spec, "__name__", repr(spec))

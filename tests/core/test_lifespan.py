@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from sample_plugins import Recorder
+from starlette.routing import Mount
+from starlette.testclient import TestClient
+
+from pegboard import App, PluginInfo, Request, StartupError, hookimpl
+
+
+def test_user_lifespan_wraps_plugin_startup_and_shutdown():
+    events: list[str] = []
+
+    @asynccontextmanager
+    async def lifespan(app: App) -> AsyncIterator[None]:
+        events.append("user:enter")
+        yield
+        events.append("user:exit")
+
+    app = App(plugins=[Recorder("a", events), Recorder("b", events)], lifespan=lifespan)
+    with TestClient(app):
+        events.append("serving")
+    assert events == [
+        "b:configure",
+        "a:configure",
+        "user:enter",
+        "a:startup",
+        "b:startup",
+        "serving",
+        "b:shutdown",
+        "a:shutdown",
+        "user:exit",
+    ]
+
+
+def test_lifespan_state_reaches_requests():
+    @asynccontextmanager
+    async def lifespan(app: App) -> AsyncIterator[dict[str, Any]]:
+        yield {"db": "connected"}
+
+    app = App(lifespan=lifespan)
+
+    @app.get("/db")
+    async def db(request: Request) -> str:
+        return request.state.db
+
+    with TestClient(app) as client:
+        assert client.get("/db").json() == "connected"
+
+
+def test_routes_are_compiled_before_plugins_start():
+    built: list[bool] = []
+
+    class Checks:
+        plugin_info = PluginInfo(name="checks")
+
+        @hookimpl
+        def pegboard_startup(self, app: App) -> None:
+            built.append(all(route.compiled is not None for route in app.routes))
+
+    app = App(plugins=[Checks()])
+
+    @app.get("/x")
+    async def x() -> None:
+        return None
+
+    with TestClient(app):
+        pass
+    assert built == [True]
+
+
+def test_a_failing_startup_names_the_plugin_and_stops_what_started():
+    events: list[str] = []
+
+    class Broken:
+        plugin_info = PluginInfo(name="broken")
+
+        @hookimpl
+        async def pegboard_startup(self, app: App) -> None:
+            raise ConnectionError("cache unreachable")
+
+        @hookimpl
+        def pegboard_shutdown(self, app: App) -> None:
+            events.append("broken:shutdown")
+
+    @asynccontextmanager
+    async def lifespan(app: App) -> AsyncIterator[None]:
+        events.append("user:enter")
+        try:
+            yield
+        finally:
+            events.append("user:exit")
+
+    app = App(
+        plugins=[Recorder("first", events), Broken(), Recorder("last", events)], lifespan=lifespan
+    )
+    with pytest.raises(StartupError) as info, TestClient(app):
+        pass
+    assert str(info.value) == (
+        "Plugin 'broken' failed during startup: ConnectionError: cache unreachable"
+    )
+    assert info.value.plugin == "broken"
+    assert "last:startup" not in events
+    assert "broken:shutdown" not in events
+    assert events[-2:] == ["first:shutdown", "user:exit"]
+
+
+def test_startup_hooks_may_be_plain_functions():
+    started: list[str] = []
+
+    class Sync:
+        plugin_info = PluginInfo(name="sync")
+
+        @hookimpl
+        def pegboard_startup(self, app: App) -> None:
+            started.append("sync")
+
+    with TestClient(App(plugins=[Sync()])):
+        pass
+    assert started == ["sync"]
+
+
+def test_async_generator_lifespan_is_accepted():
+    events: list[str] = []
+
+    async def lifespan(app: App) -> AsyncIterator[None]:
+        events.append("enter")
+        yield
+        events.append("exit")
+
+    with TestClient(App(lifespan=lifespan)):
+        pass
+    assert events == ["enter", "exit"]
+
+
+def test_mounted_pegboard_apps_get_their_lifespan_and_state():
+    events: list[str] = []
+
+    @asynccontextmanager
+    async def sub_lifespan(app: App) -> AsyncIterator[dict[str, str]]:
+        events.append("sub:enter")
+        yield {"sub": "ready"}
+        events.append("sub:exit")
+
+    sub = App(plugins=[Recorder("subplugin", events)], lifespan=sub_lifespan)
+
+    @sub.get("/state")
+    async def state(request: Request) -> str:
+        return request.state.sub
+
+    main = App(routes=[Mount("/sub", app=sub)])
+    with TestClient(main) as client:
+        assert client.get("/sub/state").json() == "ready"
+    assert events == [
+        "subplugin:configure",
+        "sub:enter",
+        "subplugin:startup",
+        "subplugin:shutdown",
+        "sub:exit",
+    ]

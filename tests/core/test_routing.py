@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+import pytest
+from starlette.routing import Mount
+from starlette.routing import Route as StarletteRoute
+from starlette.testclient import TestClient
+
+from pegboard import App, PlainTextResponse, Request, Route, RouteDefinitionError, Router
+
+
+def test_decorators_register_each_method():
+    app = App()
+    for method in ("get", "post", "put", "patch", "delete", "options"):
+
+        async def handler(request: Request) -> dict[str, str]:
+            return {"method": request.method}
+
+        getattr(app, method)("/thing")(handler)
+    client = TestClient(app)
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        response = client.request(method, "/thing")
+        assert response.status_code == 200, method
+        assert response.json() == {"method": method}
+
+
+def test_head_is_answered_for_get_routes_without_a_body():
+    app = App()
+
+    @app.get("/page")
+    async def page() -> dict[str, int]:
+        return {"a": 1}
+
+    response = TestClient(app).head("/page")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response.headers["content-length"] == "7"
+
+
+def test_explicit_head_route():
+    app = App()
+
+    @app.head("/probe")
+    async def probe() -> None:
+        return None
+
+    assert TestClient(app).head("/probe").status_code == 200
+
+
+def test_api_route_with_several_methods_and_name():
+    app = App()
+
+    @app.api_route("/both", methods=["get", "post"], name="both_ways")
+    async def both(request: Request) -> str:
+        return request.method
+
+    client = TestClient(app)
+    assert client.get("/both").json() == "GET"
+    assert client.post("/both").json() == "POST"
+    assert app.url_path_for("both_ways") == "/both"
+
+
+def test_decorator_returns_the_function_unchanged():
+    app = App()
+
+    async def handler() -> int:
+        return 1
+
+    assert app.get("/x")(handler) is handler
+
+
+def test_not_found_is_json():
+    response = TestClient(App()).get("/missing")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
+
+
+def test_method_not_allowed_is_json_with_allow_header():
+    app = App()
+
+    @app.post("/only-post")
+    async def only_post() -> None:
+        return None
+
+    response = TestClient(app).get("/only-post")
+    assert response.status_code == 405
+    assert response.json() == {"detail": "Method Not Allowed"}
+    assert response.headers["allow"] == "POST"
+
+
+def test_path_convertors_give_typed_values():
+    app = App()
+
+    @app.get("/items/{item_id:int}")
+    async def item(item_id: int) -> dict[str, object]:
+        return {"id": item_id, "type": type(item_id).__name__}
+
+    @app.get("/files/{path:path}")
+    async def file(path: str) -> str:
+        return path
+
+    client = TestClient(app)
+    assert client.get("/items/42").json() == {"id": 42, "type": "int"}
+    assert client.get("/items/abc").status_code == 404
+    assert client.get("/files/a/b/c.txt").json() == "a/b/c.txt"
+
+
+def test_trailing_slash_redirects_like_starlette():
+    app = App()
+
+    @app.get("/users/")
+    async def users() -> list[str]:
+        return []
+
+    client = TestClient(app, follow_redirects=False)
+    response = client.get("/users")
+    assert response.status_code == 307
+    assert response.headers["location"].endswith("/users/")
+
+
+def test_redirect_slashes_can_be_disabled():
+    app = App(redirect_slashes=False)
+
+    @app.get("/users/")
+    async def users() -> list[str]:
+        return []
+
+    assert TestClient(app, follow_redirects=False).get("/users").status_code == 404
+
+
+def test_router_prefix_and_nested_includes():
+    inner = Router(prefix="/items")
+
+    @inner.get("/{item_id}")
+    async def read(item_id: str) -> str:
+        return item_id
+
+    outer = Router(prefix="/v1")
+    outer.include_router(inner, prefix="/shop")
+    app = App()
+    app.include_router(outer, prefix="/api")
+    assert [r.path for r in app.routes] == ["/api/v1/shop/items/{item_id}"]
+    assert TestClient(app).get("/api/v1/shop/items/7").json() == "7"
+
+
+def test_router_options_merge_outermost_first():
+    router = Router(prefix="/users", tags=["users"])
+
+    @router.get("/", tags=["list"])
+    async def list_users() -> list[str]:
+        return []
+
+    app = App(tags=["api"])
+    app.include_router(router, tags=["v1"])
+    (route,) = app.routes
+    assert isinstance(route, Route)
+    assert route.info.options["tags"] == ["api", "v1", "users", "list"]
+
+
+def test_replace_options_take_the_innermost_value():
+    router = Router(response_class=PlainTextResponse)
+
+    @router.get("/text")
+    async def text() -> str:
+        return "plain"
+
+    @router.get("/json", response_class=None)
+    async def json_value() -> str:
+        return "json"
+
+    app = App()
+    app.include_router(router)
+    client = TestClient(app)
+    assert client.get("/text").text == "plain"
+    assert client.get("/text").headers["content-type"].startswith("text/plain")
+    # None overrides the router's class, and the core falls back to JSON.
+    assert client.get("/json").text == '"json"'
+
+
+def test_unknown_route_option_is_an_error_at_definition():
+    app = App()
+    with pytest.raises(RouteDefinitionError, match=r"GET /x uses option 'bogus_option'"):
+
+        @app.get("/x", bogus_option=True)
+        async def handler() -> None:
+            return None
+
+
+def test_unknown_option_on_a_standalone_router_is_reported_when_included():
+    router = Router()
+
+    @router.get("/x", bogus_option=True)
+    async def handler() -> None:
+        return None
+
+    with pytest.raises(RouteDefinitionError, match="bogus_option"):
+        App().include_router(router)
+
+
+def test_unknown_app_option_is_reported_for_each_route():
+    app = App(bogus_option=1)
+    with pytest.raises(RouteDefinitionError, match="bogus_option"):
+        app.add_api_route("/x", lambda: None)
+
+
+@pytest.mark.parametrize("prefix", ["users", "/users/"])
+def test_bad_prefixes_are_refused(prefix: str):
+    with pytest.raises(RouteDefinitionError, match="prefix"):
+        Router(prefix=prefix)
+
+
+def test_paths_must_start_with_a_slash():
+    with pytest.raises(RouteDefinitionError, match="must start with '/'"):
+        App().add_api_route("items", lambda: None)
+
+
+def test_routes_cannot_be_added_after_the_app_started():
+    app = App()
+    TestClient(app).get("/")
+    with pytest.raises(RouteDefinitionError, match="after the app has started"):
+        app.add_api_route("/late", lambda: None)
+
+
+def test_include_router_copies_raw_starlette_routes_under_the_prefix():
+    async def raw(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("raw")
+
+    router = Router(routes=[StarletteRoute("/raw", raw), Mount("/sub", routes=[])])
+    app = App()
+    app.include_router(router, prefix="/p")
+    assert TestClient(app).get("/p/raw").text == "raw"
+    assert [r.path for r in app.routes] == ["/p/raw", "/p/sub"]
+
+
+def test_include_router_rejects_other_objects():
+    with pytest.raises(RouteDefinitionError, match="takes a pegboard Router"):
+        App().include_router(object())  # type: ignore[arg-type]
+
+
+def test_router_mounted_without_an_app_explains_itself():
+    router = Router()
+
+    @router.get("/x")
+    async def handler() -> None:
+        return None
+
+    outer = App(routes=[Mount("/r", app=router)])
+    with pytest.raises(RuntimeError, match=r"app\.include_router"):
+        TestClient(outer).get("/r/x")
+
+
+def test_url_path_for_with_parameters():
+    app = App()
+
+    @app.get("/users/{user_id:int}/posts/{slug}", name="post")
+    async def post(user_id: int, slug: str) -> None:
+        return None
+
+    assert app.url_path_for("post", user_id=3, slug="hi") == "/users/3/posts/hi"
+
+
+def test_route_info_label_and_options():
+    app = App()
+
+    @app.api_route("/a", methods=["POST", "GET"], tags=["t"])
+    async def handler() -> None:
+        return None
+
+    (route,) = app.routes
+    assert isinstance(route, Route)
+    assert route.info.label == "GET,POST /a"
+    assert route.info.option("tags") == ["t"]
+    assert route.info.option("missing", 5) == 5
+    assert "GET,POST /a" in repr(route)
