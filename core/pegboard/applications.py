@@ -80,7 +80,7 @@ class App(RouteDecorators, Starlette):
         self.plugin_manager.enable(plugins)
         self.router: Router = Router(
             redirect_slashes=redirect_slashes,
-            lifespan=self._lifespan,
+            lifespan=self._lifespan,  # type: ignore[arg-type]
             max_body_size=max_body_size,
             response_class=response_class,
             **options,
@@ -267,7 +267,7 @@ def _as_context(
 ) -> Callable[[Any], AbstractAsyncContextManager[Any]] | None:
     if lifespan is not None and inspect.isasyncgenfunction(lifespan):
         return asynccontextmanager(lifespan)
-    return lifespan  # type: ignore[return-value]
+    return lifespan
 
 
 def _unknown_option_message(info: RouteInfo, option: str, enabled: list[str]) -> str:

@@ -205,7 +205,7 @@ def route_rows(app: App) -> list[list[str]]:
 
 
 def _app_default(app: App, option: str) -> Any:
-    return app.router.options.get(option)
+    return app.router.route_options.get(option)
 
 
 @cli.command()

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from pegboard.routing import RouteInfo
 
 # What each Starlette path convertor produces, and how to document it.
-_CONVERTED = {
+_CONVERTED: dict[str, tuple[type, dict[str, Any]]] = {
     "StringConvertor": (str, {"type": "string"}),
     "PathConvertor": (str, {"type": "string"}),
     "IntegerConvertor": (int, {"type": "integer", "minimum": 0}),

@@ -24,10 +24,11 @@ from typing import Any
 
 import attrs
 
+orjson: Any
 try:
     import orjson
 except ImportError:  # pragma: no cover - exercised in the environment without extras
-    orjson = None  # type: ignore[assignment]
+    orjson = None
 
 __all__ = ["json_dumps", "jsonable_encoder"]
 
@@ -180,15 +181,15 @@ def _stdlib_dumps(content: Any) -> bytes:
     return text.encode("utf-8")
 
 
-if orjson is not None:
-    _ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY if orjson else 0
 
-    def json_dumps(content: Any) -> bytes:
-        """Serialize ``content`` to compact UTF-8 JSON bytes."""
-        try:
-            return orjson.dumps(content, default=jsonable_encoder, option=_ORJSON_OPTIONS)
-        except TypeError:  # e.g. integers beyond 64 bits, which orjson refuses
-            return _stdlib_dumps(content)
 
-else:  # pragma: no cover - exercised in the environment without extras
-    json_dumps = _stdlib_dumps
+def json_dumps(content: Any) -> bytes:
+    """Serialize ``content`` to compact UTF-8 JSON bytes."""
+    if orjson is None:  # pragma: no cover - exercised in the environment without extras
+        return _stdlib_dumps(content)
+    try:
+        result: bytes = orjson.dumps(content, default=jsonable_encoder, option=_ORJSON_OPTIONS)
+        return result
+    except TypeError:  # e.g. integers beyond 64 bits, which orjson refuses
+        return _stdlib_dumps(content)

@@ -155,12 +155,20 @@ class PluginManager(pluggy.PluginManager):
         for module_name in DEFAULT_PLUGINS:
             self.register(importlib.import_module(module_name), name=module_name)
 
-    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> pluggy.HookimplOpts | None:
         if not name.startswith("pegboard_"):
             return None
         opts = super().parse_hookimpl_opts(plugin, name)
         if opts is None and inspect.isroutine(inspect.getattr_static(plugin, name, None)):
-            opts = {}  # an unmarked pegboard_* function is still a hook, as in pytest
+            # An unmarked pegboard_* function is still a hook, as in pytest.
+            opts = pluggy.HookimplOpts(
+                wrapper=False,
+                hookwrapper=False,
+                optionalhook=False,
+                tryfirst=False,
+                trylast=False,
+                specname=None,
+            )
         return opts
 
     def enable(self, specs: Sequence[object]) -> None:

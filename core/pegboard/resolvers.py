@@ -9,7 +9,7 @@ core then runs them per request through :func:`bind_arguments`, with no hook cal
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -105,6 +105,10 @@ class RequestContext:
         return response
 
 
+def _descriptions(items: Iterable[Description]) -> tuple[Description, ...]:
+    return tuple(items)
+
+
 def _is_async_resolver(resolver: Resolver) -> bool:
     return is_async_callable(resolver.func)
 
@@ -125,7 +129,9 @@ class Resolver:
     is_async: bool = attrs.field(
         default=attrs.Factory(_is_async_resolver, takes_self=True), kw_only=True
     )
-    describes: tuple[Description, ...] = attrs.field(default=(), converter=tuple, kw_only=True)
+    describes: tuple[Description, ...] = attrs.field(
+        default=(), converter=_descriptions, kw_only=True
+    )
     label: str = attrs.field(default="", kw_only=True)
 
     @classmethod
@@ -143,7 +149,9 @@ class Encoder:
     """
 
     func: Callable[[Any], Response]
-    describes: tuple[Description, ...] = attrs.field(default=(), converter=tuple, kw_only=True)
+    describes: tuple[Description, ...] = attrs.field(
+        default=(), converter=_descriptions, kw_only=True
+    )
     label: str = attrs.field(default="", kw_only=True)
 
 

@@ -249,7 +249,7 @@ class Router(RouteDecorators, starlette_routing.Router):
             middleware=middleware,
         )
         self.prefix = prefix
-        self.options: dict[str, Any] = dict(options)
+        self.route_options: dict[str, Any] = dict(options)
         self._app: App | None = None
 
     def add_api_route(
@@ -273,7 +273,7 @@ class Router(RouteDecorators, starlette_routing.Router):
             name=get_name(endpoint) if name is None else name,
             kind="http",
             status_code=status_code,
-            layers=_layers(self.options, options),
+            layers=_layers(self.route_options, options),
         )
         route = Route(self._joined(info))
         self.routes.append(route)
@@ -288,7 +288,7 @@ class Router(RouteDecorators, starlette_routing.Router):
             endpoint=endpoint,
             name=get_name(endpoint) if name is None else name,
             kind="websocket",
-            layers=_layers(self.options, options),
+            layers=_layers(self.route_options, options),
         )
         route = WebSocketRoute(self._joined(info))
         self.routes.append(route)
@@ -304,7 +304,7 @@ class Router(RouteDecorators, starlette_routing.Router):
                 f"include_router() takes a pegboard Router, got {type(router).__name__}. "
                 "Mount other ASGI apps with app.mount(path, app)."
             )
-        outer = _layers(self.options, options)
+        outer = _layers(self.route_options, options)
         for route in router.routes:
             self.routes.append(self._copy(route, _join(self.prefix, prefix), outer))
 

@@ -271,3 +271,18 @@ def test_route_info_label_and_options():
     assert route.info.option("tags") == ["t"]
     assert route.info.option("missing", 5) == 5
     assert "GET,POST /a" in repr(route)
+
+
+def test_router_has_every_method_decorator():
+    router = Router(prefix="/r")
+    for method in ("get", "post", "put", "patch", "delete", "options", "head", "trace"):
+
+        async def handler(request: Request) -> str:
+            return request.method
+
+        getattr(router, method)("/m")(handler)
+    app = App()
+    app.include_router(router)
+    client = TestClient(app)
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"):
+        assert client.request(method, "/r/m").json() == method
