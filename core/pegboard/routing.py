@@ -16,7 +16,8 @@ import attrs
 from starlette import routing as starlette_routing
 from starlette.convertors import Convertor
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Mount, compile_path, get_name
+from starlette._utils import get_route_path
+from starlette.routing import BaseRoute, Match, Mount, compile_path, get_name
 from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
 
 from pegboard.exceptions import RouteDefinitionError
@@ -251,6 +252,41 @@ class Router(RouteDecorators, starlette_routing.Router):
         self.prefix = prefix
         self.route_options: dict[str, Any] = dict(options)
         self._app: App | None = None
+        self._index: _RouteIndex | None = None
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Dispatch like Starlette's router, trying only routes that can match.
+
+        Routes are indexed by the literal segments of their paths, so a request for
+        ``/users/7`` never tries ``/items/{id}``. The order of the candidates, and
+        so which route wins, is the order of ``self.routes``. Anything without a match
+        falls through to Starlette's own dispatch (redirects, 404).
+        """
+        if scope["type"] == "lifespan":
+            await super().app(scope, receive, send)
+            return
+        index = self._index
+        if index is None or index.size != len(self.routes):
+            index = self._index = _RouteIndex(self.routes)
+        if "router" not in scope:
+            scope["router"] = self
+        partial: BaseRoute | None = None
+        partial_scope: Scope = {}
+        for route in index.candidates(get_route_path(scope)):
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                scope["route"] = route
+                scope.update(child_scope)
+                await route.handle(scope, receive, send)
+                return
+            if match is Match.PARTIAL and partial is None:
+                partial, partial_scope = route, child_scope
+        if partial is not None:
+            scope["route"] = partial
+            scope.update(partial_scope)
+            await partial.handle(scope, receive, send)
+            return
+        await super().app(scope, receive, send)
 
     def add_api_route(
         self,
@@ -340,6 +376,63 @@ class Router(RouteDecorators, starlette_routing.Router):
         if self._app is None:
             return info
         return self._app._attach_route(info)
+
+
+class _RouteIndex:
+    """The routes that can match a path, found segment by segment, in route order.
+
+    Routes are bucketed by their literal path segment at ``depth``; a route with a
+    parameter there (or too short a path) may match anything, so it joins every
+    bucket. Buckets with many routes are split again on the next segment. Each bucket
+    keeps the routes in their original order, so Starlette's first-match rule holds.
+    """
+
+    __slots__ = ("by_segment", "depth", "size", "wildcards")
+
+    def __init__(self, routes: Sequence[BaseRoute], depth: int = 0) -> None:
+        self.size = len(routes)
+        self.depth = depth
+        self.wildcards: list[BaseRoute] = []
+        buckets: dict[str, list[BaseRoute]] = {}
+        for route in routes:
+            key = _segment(route, depth)
+            if key is None:
+                self.wildcards.append(route)
+                for bucket in buckets.values():
+                    bucket.append(route)
+            elif key in buckets:
+                buckets[key].append(route)
+            else:
+                buckets[key] = [*self.wildcards, route]
+        self.by_segment: dict[str, list[BaseRoute] | _RouteIndex] = {}
+        for key, bucket in buckets.items():
+            sub = _RouteIndex(bucket, depth + 1) if len(bucket) > 8 and depth < 8 else None
+            self.by_segment[key] = sub if sub is not None and sub.by_segment else bucket
+
+    def candidates(self, route_path: str) -> list[BaseRoute]:
+        segments = route_path[1:].split("/")
+        node = self
+        while node.depth < len(segments):
+            found = node.by_segment.get(segments[node.depth])
+            if found is None:
+                break
+            if isinstance(found, list):
+                return found
+            node = found
+        return node.wildcards
+
+
+def _segment(route: BaseRoute, depth: int) -> str | None:
+    """The literal path segment a route needs at ``depth``, or None if any may match."""
+    if not isinstance(route, (starlette_routing.Route, starlette_routing.WebSocketRoute, Mount)):
+        return None
+    segments = route.path[1:].split("/") if route.path.startswith("/") else []
+    if isinstance(route, Mount) and depth >= len(segments):
+        return None  # a mount matches anything below its path
+    if depth >= len(segments) or any(":path}" in seg for seg in segments[:depth]):
+        return None  # a {name:path} parameter can span several segments
+    segment = segments[depth]
+    return None if "{" in segment else segment
 
 
 def _layers(outer: Mapping[str, Any], inner: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:

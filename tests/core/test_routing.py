@@ -286,3 +286,62 @@ def test_router_has_every_method_decorator():
     client = TestClient(app)
     for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"):
         assert client.request(method, "/r/m").json() == method
+
+
+def test_route_order_decides_between_wildcard_and_literal_routes():
+    app = App()
+
+    @app.get("/{section}/latest")
+    async def wildcard(section: str) -> str:
+        return f"wildcard {section}"
+
+    @app.get("/news/latest")
+    async def literal() -> str:
+        return "literal"
+
+    @app.get("/news/{slug}")
+    async def news(slug: str) -> str:
+        return f"news {slug}"
+
+    client = TestClient(app)
+    # Declared first, the wildcard route wins, exactly as in Starlette.
+    assert client.get("/news/latest").json() == "wildcard news"
+    assert client.get("/news/other").json() == "news other"
+    assert client.get("/sport/latest").json() == "wildcard sport"
+
+
+def test_many_routes_each_reach_their_handler():
+    app = App()
+    for i in range(300):
+
+        def make(i: int):  # type: ignore[no-untyped-def]
+            async def endpoint(item_id: int) -> list[int]:
+                return [i, item_id]
+
+            return endpoint
+
+        app.add_api_route(f"/r{i}/{{item_id:int}}", make(i))
+    app.mount("/files", PlainTextResponse("mounted"))
+    client = TestClient(app)
+    for i in (0, 150, 299):
+        assert client.get(f"/r{i}/5").json() == [i, 5]
+    assert client.post("/r7/1").status_code == 405
+    assert client.get("/files/anything").text == "mounted"
+    assert client.get("/r300/1").status_code == 404
+
+
+def test_routes_appended_after_start_are_still_found():
+    app = App()
+
+    @app.get("/a")
+    async def a() -> str:
+        return "a"
+
+    client = TestClient(app)
+    assert client.get("/a").json() == "a"
+
+    async def raw(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("late raw route")
+
+    app.routes.append(StarletteRoute("/late", raw))
+    assert client.get("/late").text == "late raw route"
