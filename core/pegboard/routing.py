@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 from starlette import routing as starlette_routing
+from starlette._utils import get_route_path
 from starlette.convertors import Convertor
 from starlette.middleware import Middleware
-from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Match, Mount, compile_path, get_name
 from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
 
