@@ -180,16 +180,19 @@ def _bind_sync(steps: list[tuple[str | None, Callable[[RequestContext], Any]]]) 
     def bind(ctx: RequestContext) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
         errors: list[Any] | None = None
+        body: Any = None
         for name, func in steps:
             try:
                 value = func(ctx)
             except RequestValidationError as exc:
-                errors = [*errors, *exc.errors()] if errors else exc.errors()
+                # Even an error-free exception means "failed": the handler must not run.
+                errors = [*errors, *exc.errors()] if errors is not None else list(exc.errors())
+                body = exc.body if body is None else body
                 continue
             if name is not None:
                 kwargs[name] = value
-        if errors:
-            raise RequestValidationError(errors)
+        if errors is not None:
+            raise RequestValidationError(errors, body=body)
         return kwargs
 
     return bind
@@ -199,18 +202,21 @@ def _bind_async(steps: list[tuple[str | None, Callable[[RequestContext], Any], b
     async def bind(ctx: RequestContext) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
         errors: list[Any] | None = None
+        body: Any = None
         for name, func, is_async in steps:
             try:
                 value = func(ctx)
                 if is_async:
                     value = await value
             except RequestValidationError as exc:
-                errors = [*errors, *exc.errors()] if errors else exc.errors()
+                # Even an error-free exception means "failed": the handler must not run.
+                errors = [*errors, *exc.errors()] if errors is not None else list(exc.errors())
+                body = exc.body if body is None else body
                 continue
             if name is not None:
                 kwargs[name] = value
-        if errors:
-            raise RequestValidationError(errors)
+        if errors is not None:
+            raise RequestValidationError(errors, body=body)
         return kwargs
 
     return bind

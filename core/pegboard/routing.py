@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 from starlette import routing as starlette_routing
-from starlette._utils import get_route_path
 from starlette.convertors import Convertor
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Match, Mount, compile_path, get_name
@@ -272,7 +271,7 @@ class Router(RouteDecorators, starlette_routing.Router):
             scope["router"] = self
         partial: BaseRoute | None = None
         partial_scope: Scope = {}
-        for route in index.candidates(get_route_path(scope)):
+        for route in index.candidates(_route_path(scope)):
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
                 scope["route"] = route
@@ -420,6 +419,18 @@ class _RouteIndex:
                 return found
             node = found
         return node.wildcards
+
+
+def _route_path(scope: Scope) -> str:
+    """The request path below the app's root path, as Starlette's routes match it."""
+    path: str = scope["path"]
+    root_path: str = scope.get("root_path", "")
+    if root_path and path.startswith(root_path):
+        if path == root_path:
+            return ""
+        if path[len(root_path)] == "/":
+            return path[len(root_path) :]
+    return path
 
 
 def _segment(route: BaseRoute, depth: int) -> str | None:
