@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -38,6 +38,9 @@ DEFAULT_MAX_BODY_SIZE = 1024 * 1024
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: A lifespan: an async context manager factory, or an async generator function.
+AnyLifespan = Lifespan[Any] | Callable[[Any], AsyncIterator[Any]]
+
 
 class App(RouteDecorators, Starlette):
     """A pegboard application: Starlette, plus plugins that compile its routes.
@@ -58,7 +61,7 @@ class App(RouteDecorators, Starlette):
         routes: Sequence[BaseRoute] | None = None,
         middleware: Sequence[Middleware] | None = None,
         exception_handlers: Mapping[Any, ExceptionHandler] | None = None,
-        lifespan: Lifespan[Any] | None = None,
+        lifespan: AnyLifespan | None = None,
         root_path: str = "",
         redirect_slashes: bool = True,
         max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
@@ -80,11 +83,11 @@ class App(RouteDecorators, Starlette):
         self.plugin_manager.enable(plugins)
         self.router: Router = Router(
             redirect_slashes=redirect_slashes,
-            lifespan=self._lifespan,  # type: ignore[arg-type]
             max_body_size=max_body_size,
             response_class=response_class,
             **options,
         )
+        self.router.lifespan_context = self._lifespan  # type: ignore[assignment]
         self.router._app = self
         self.router.routes.extend(self.router._copy(r, "", ()) for r in routes or ())
         self.plugin_manager.hook.pegboard_configure(app=self)
@@ -213,8 +216,8 @@ class App(RouteDecorators, Starlette):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope["app"] = self
-        if self.root_path:
-            scope["root_path"] = self.root_path
+        if self.root_path and not scope.get("root_path"):
+            _apply_root_path(scope, self.root_path)
         if self.middleware_stack is None:
             self.build()
             self.middleware_stack = self.build_middleware_stack()
@@ -226,6 +229,10 @@ class App(RouteDecorators, Starlette):
             state: dict[str, Any] | None = None
             if self._user_lifespan is not None:
                 state = await stack.enter_async_context(self._user_lifespan(app))
+            for router_lifespan in self.router.lifespans:
+                router_state = await stack.enter_async_context(_as_context(router_lifespan)(app))
+                if router_state:
+                    state = {**(state or {}), **router_state}
             self.build()
             await self._start_plugins(stack)
             for sub_app in self._mounted_apps():
@@ -252,6 +259,16 @@ class App(RouteDecorators, Starlette):
                 stack.push_async_callback(_await_impl, shutdowns[name], self)
 
 
+def _apply_root_path(scope: Scope, root_path: str) -> None:
+    # As uvicorn's --root-path does: the path seen by routing includes the prefix the
+    # proxy removed, and Starlette strips it again using root_path.
+    scope["root_path"] = root_path
+    if scope["type"] in ("http", "websocket") and not scope["path"].startswith(root_path):
+        scope["path"] = root_path + scope["path"]
+        if "raw_path" in scope and scope["raw_path"] is not None:
+            scope["raw_path"] = root_path.encode() + scope["raw_path"]
+
+
 def _call_impl(impl: Any, **kwargs: Any) -> Any:
     return impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
 
@@ -262,20 +279,28 @@ async def _await_impl(impl: Any, app: App) -> None:
         await result
 
 
+@overload
+def _as_context(lifespan: None) -> None: ...
+@overload
+def _as_context(lifespan: AnyLifespan) -> Callable[[Any], AbstractAsyncContextManager[Any]]: ...
 def _as_context(
-    lifespan: Lifespan[Any] | None,
+    lifespan: AnyLifespan | None,
 ) -> Callable[[Any], AbstractAsyncContextManager[Any]] | None:
     if lifespan is not None and inspect.isasyncgenfunction(lifespan):
         return asynccontextmanager(lifespan)
-    return lifespan
+    return lifespan  # type: ignore[return-value]
 
 
 def _unknown_option_message(info: RouteInfo, option: str, enabled: list[str]) -> str:
     message = f"Route {info.label} uses option {option!r}, which no enabled plugin declares."
-    provider = plugin_declaring_option(option)
+    provider, failed = plugin_declaring_option(option)
     if provider is not None and provider not in enabled:
         return f"{message} Enable the plugin that reads it: App(plugins=[{provider}()])."
-    return f"{message} Check the spelling; enabled plugins: {', '.join(enabled) or 'none'}."
+    message += f" Check the spelling; enabled plugins: {', '.join(enabled) or 'none'}."
+    if failed:
+        broken = "; ".join(f"{name} ({error})" for name, error in failed.items())
+        message += f" These installed plugins could not be loaded and may declare it: {broken}."
+    return message
 
 
 def _unresolved_message(route: RouteInfo, param: ParamInfo, enabled: list[str]) -> str:

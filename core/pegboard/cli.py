@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -245,8 +244,8 @@ def _add_plugin_commands(group: click.Group, names: Iterable[str]) -> None:
     for name in names:
         try:
             pm.register(load_plugin(name), name=name)
-        except Exception as exc:
-            warnings.warn(f"pegboard: plugin {name!r} failed to load: {exc}", stacklevel=2)
+        except Exception:  # `pegboard plugins` shows why; other commands stay quiet
+            continue
     pm.hook.pegboard_add_commands(cli=group)
 
 

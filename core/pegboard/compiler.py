@@ -86,9 +86,13 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
     else:
         endpoint = _websocket_endpoint(info, arguments, guards, notify)
 
-    for group in reversed(hook.pegboard_route_middleware(app=app, route=info)):
-        for cls, args, kwargs in reversed(list(group or ())):
-            endpoint = cls(endpoint, *args, **kwargs)
+    # The route's own middleware (from Router(middleware=...) or middleware=) is the
+    # outermost; then what plugins add, the first plugin's outside the others.
+    plugin_middleware = [
+        m for group in hook.pegboard_route_middleware(app=app, route=info) for m in group or ()
+    ]
+    for cls, args, kwargs in reversed([*info.options.get("middleware", ()), *plugin_middleware]):
+        endpoint = cls(endpoint, *args, **kwargs)
     return CompiledRoute(info, arguments, guards, encoder, endpoint)
 
 

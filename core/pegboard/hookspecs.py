@@ -45,12 +45,12 @@ def pegboard_add_hookspecs(pluginmanager: PluginManager) -> None:
     plugin registered later still sees it, so the order plugins are listed in does
     not matter.
 
-    :param pluginmanager: The app's :class:`~pegboard.plugins.PluginManager`.
-
     Implementing this hook
         Plugins that define hooks for others. Implementations of hooks added this way
         that belong to a plugin which may not be enabled should be marked
         ``@hookimpl(optionalhook=True)``.
+
+    :param pluginmanager: The app's ``PluginManager``.
     """
 
 
@@ -62,11 +62,11 @@ def pegboard_configure(app: App) -> None:
     handlers and state here, and keep per-app data in ``app.stash``. User code has
     not added its routes yet.
 
-    :param app: The app being created.
-
     Implementing this hook
         Any plugin with something to install. Called in plugin-registration order
         reversed, like every pluggy hook; use ``tryfirst``/``trylast`` to order.
+
+    :param app: The app being created.
     """
 
 
@@ -78,13 +78,13 @@ def pegboard_startup(app: App) -> Awaitable[None] | None:
     entered, plugin by plugin in the order they were enabled (required plugins
     first). If one raises, the plugins already started are shut down, the user's
     lifespan exits, and the server fails to start with a
-    :class:`~pegboard.exceptions.StartupError` naming the plugin.
-
-    :param app: The app starting up.
-    :returns: None, or an awaitable the core awaits before starting the next plugin.
+    ``StartupError`` naming the plugin.
 
     Implementing this hook
         Plugins holding connections, pools, caches or background workers.
+
+    :param app: The app starting up.
+    :returns: None, or an awaitable the core awaits before starting the next plugin.
     """
 
 
@@ -95,11 +95,11 @@ def pegboard_shutdown(app: App) -> Awaitable[None] | None:
     Runs in the reverse order of ``pegboard_startup``, before the user's lifespan
     exits, and only for plugins whose startup completed.
 
-    :param app: The app shutting down.
-    :returns: None, or an awaitable the core awaits.
-
     Implementing this hook
         The same plugins that implement ``pegboard_startup``.
+
+    :param app: The app shutting down.
+    :returns: None, or an awaitable the core awaits.
     """
 
 
@@ -110,10 +110,10 @@ def pegboard_add_commands(cli: click.Group) -> None:
     Called when the CLI starts, for every *installed* plugin (entry point group
     ``pegboard.plugins``): commands exist whether or not an app enables the plugin.
 
-    :param cli: The ``pegboard`` :class:`click.Group`; call ``cli.add_command(...)``.
-
     Implementing this hook
         Plugins with tooling, such as ``pegboard openapi APP``.
+
+    :param cli: The ``pegboard`` ``click.Group``; call ``cli.add_command(...)``.
     """
 
 
@@ -127,14 +127,14 @@ def pegboard_route_added(app: App, route: RouteInfo) -> None:
     """Inspect a route as it is added to the app, before it is compiled.
 
     Options were already checked against what the enabled plugins declare. A plugin
-    may raise :class:`~pegboard.exceptions.RouteDefinitionError` here to refuse a
+    may raise ``RouteDefinitionError`` here to refuse a
     route whose options it cannot serve.
-
-    :param app: The app.
-    :param route: The route as defined, with options merged from app and routers.
 
     Implementing this hook
         Plugins that validate their options early or index routes.
+
+    :param app: The app.
+    :param route: The route as defined, with options merged from app and routers.
     """
 
 
@@ -144,23 +144,23 @@ def pegboard_resolve_parameter(app: App, route: RouteInfo, param: ParamInfo) -> 
 
     Called once per parameter of every handler when the route is compiled, and again
     for the parameters of dependencies by plugins that call
-    :meth:`App.resolve_parameter <pegboard.applications.App.resolve_parameter>`.
+    ``App.resolve_parameter``.
     The core's own implementation runs last: it injects ``Request``, ``WebSocket``,
     ``BackgroundTasks``, a ``Response`` stub and path parameters by name. If nobody
     answers, building the app fails with a message naming the plugin to enable.
 
     Stops at the first non-None result.
 
+    Implementing this hook
+        Plugins that inject values: validation (query, headers, bodies), DI
+        (``Depends``). Decline parameters whose ``ParamInfo.marker`` belongs to
+        another plugin.
+
     :param app: The app.
     :param route: The route being compiled.
     :param param: The parameter; ``param.owner`` is the function it belongs to.
-    :returns: A :class:`~pegboard.resolvers.Resolver`, or None if this plugin does
+    :returns: A ``Resolver``, or None if this plugin does
         not handle the parameter.
-
-    Implementing this hook
-        Plugins that inject values: validation (query, headers, bodies), DI
-        (``Depends``). Decline parameters whose :attr:`ParamInfo.marker` belongs to
-        another plugin.
     """
 
 
@@ -172,12 +172,12 @@ def pegboard_route_guards(app: App, route: RouteInfo) -> Sequence[Resolver] | No
     ``dependencies=[...]`` or ``security=[...]``. They run in order before the
     handler's own resolvers; their descriptions join the route's.
 
-    :param app: The app.
-    :param route: The route being compiled.
-    :returns: A sequence of :class:`~pegboard.resolvers.Resolver`, or None.
-
     Implementing this hook
         Plugins with route-level options that guard access.
+
+    :param app: The app.
+    :param route: The route being compiled.
+    :returns: A sequence of ``Resolver``, or None.
     """
 
 
@@ -192,12 +192,12 @@ def pegboard_encode_response(app: App, route: RouteInfo) -> Encoder | None:
 
     Stops at the first non-None result.
 
-    :param app: The app.
-    :param route: The route being compiled.
-    :returns: An :class:`~pegboard.resolvers.Encoder`, or None.
-
     Implementing this hook
         Plugins that serialize through models (``response_model=``).
+
+    :param app: The app.
+    :param route: The route being compiled.
+    :returns: An ``Encoder``, or None.
     """
 
 
@@ -209,12 +209,12 @@ def pegboard_route_middleware(app: App, route: RouteInfo) -> Sequence[Middleware
     the outermost. Use it for per-route behaviour (rate limits, caching) that a
     Starlette middleware on the whole app would do for every request.
 
-    :param app: The app.
-    :param route: The route being compiled.
-    :returns: A sequence of :class:`starlette.middleware.Middleware`, or None.
-
     Implementing this hook
         Plugins with per-route options that change the whole exchange.
+
+    :param app: The app.
+    :param route: The route being compiled.
+    :returns: A sequence of Starlette ``Middleware``, or None.
     """
 
 
@@ -230,12 +230,12 @@ def pegboard_request_started(app: App, route: RouteInfo, connection: HTTPConnect
     This is the one place a hook runs per request, so keep it fast and synchronous.
     Routes are only wired to call it when at least one enabled plugin implements it.
 
-    :param app: The app.
-    :param route: The route serving the request.
-    :param connection: The :class:`~starlette.requests.Request` or WebSocket.
-
     Implementing this hook
         Tracing and metrics plugins.
+
+    :param app: The app.
+    :param route: The route serving the request.
+    :param connection: The ``Request`` or WebSocket.
     """
 
 
@@ -253,14 +253,14 @@ def pegboard_request_finished(
     (``exception`` set; the exception handlers then render it). Like
     ``pegboard_request_started``, it costs nothing unless a plugin implements it.
 
-    :param app: The app.
-    :param route: The route that served the request.
-    :param connection: The :class:`~starlette.requests.Request` or WebSocket.
-    :param response: The response sent, or None.
-    :param exception: The exception raised, or None.
-
     Implementing this hook
         Tracing, metrics and access-log plugins.
+
+    :param app: The app.
+    :param route: The route that served the request.
+    :param connection: The ``Request`` or WebSocket.
+    :param response: The response sent, or None.
+    :param exception: The exception raised, or None.
     """
 
 

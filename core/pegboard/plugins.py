@@ -87,6 +87,7 @@ CORE_INFO = PluginInfo(
         RouteOption("max_body_size", "replace", "Largest request body in bytes, or None."),
         RouteOption("response_class", "replace", "Response class for returned values."),
         RouteOption("include_in_schema", "replace", "False hides the route from documents."),
+        RouteOption("middleware", "extend", "Starlette Middleware wrapped around the route."),
     ),
     description="The core: routing, lifecycle, default parameters and responses.",
 )
@@ -254,17 +255,23 @@ def _requirements_first(
     return ordered
 
 
-def plugin_declaring_option(option: str) -> str | None:
-    """The name of an installed plugin that declares a route option, if any."""
+def plugin_declaring_option(option: str) -> tuple[str | None, dict[str, str]]:
+    """The installed plugin that declares a route option, and those that failed to load.
+
+    Returns ``(name or None, {plugin name: error})``; plugins that cannot be imported
+    (say, installed without their extra) might be the one declaring the option.
+    """
+    failed: dict[str, str] = {}
     for name, entry_point in sorted(installed_plugins().items()):
         try:
             loaded = entry_point.load()
             plugin = loaded if isinstance(loaded, types.ModuleType) else loaded()
-        except Exception:  # a broken third-party plugin must not hide the real error
+        except Exception as exc:  # a broken third-party plugin must not hide the real error
+            failed[name] = f"{type(exc).__name__}: {exc}"
             continue
         if any(o.name == option for o in plugin_info_of(plugin, name).route_options):
-            return name
-    return None
+            return name, failed
+    return None, failed
 
 
 def plugin_for_module(module: str) -> str | None:

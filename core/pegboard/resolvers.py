@@ -100,8 +100,11 @@ class RequestContext:
             if stub.status_code is not None:
                 response.status_code = stub.status_code
             response.raw_headers.extend(stub.raw_headers)
-        if self._background is not None and response.background is None:
-            response.background = self._background
+        tasks = self._background
+        if tasks is not None:
+            if response.background is not None:  # run the response's own task first
+                tasks.tasks.insert(0, response.background)
+            response.background = tasks
         return response
 
 

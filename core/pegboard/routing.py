@@ -227,6 +227,10 @@ class Router(RouteDecorators, starlette_routing.Router):
     and the tag. Any route option can be given here and is combined with the
     route's own (lists such as ``tags`` and ``dependencies`` add up; single values
     are overridden by the route). Add it to an app with ``app.include_router``.
+
+    ``middleware`` wraps each of the router's routes (it is the ``middleware`` route
+    option), and ``lifespan`` runs inside the lifespan of the app that includes the
+    router. ``redirect_slashes`` and ``default`` only matter for an app's own router.
     """
 
     def __init__(
@@ -241,15 +245,13 @@ class Router(RouteDecorators, starlette_routing.Router):
         **options: Any,
     ) -> None:
         _join(prefix, "/")  # validates the prefix
-        super().__init__(
-            routes,
-            redirect_slashes=redirect_slashes,
-            default=default,
-            lifespan=lifespan,
-            middleware=middleware,
-        )
+        super().__init__(routes, redirect_slashes=redirect_slashes, default=default)
+        if middleware:
+            options["middleware"] = list(middleware)
         self.prefix = prefix
         self.route_options: dict[str, Any] = dict(options)
+        #: Lifespans of this router and of the routers included into it, in order.
+        self.lifespans: list[Lifespan[Any]] = [] if lifespan is None else [lifespan]
         self._app: App | None = None
         self._index: _RouteIndex | None = None
 
@@ -339,6 +341,12 @@ class Router(RouteDecorators, starlette_routing.Router):
                 f"include_router() takes a pegboard Router, got {type(router).__name__}. "
                 "Mount other ASGI apps with app.mount(path, app)."
             )
+        if not router.redirect_slashes or router.default != router.not_found:
+            raise RouteDefinitionError(
+                "Router(redirect_slashes=..., default=...) has no effect once included; "
+                "set redirect_slashes on the App, and handle 404s with an exception handler."
+            )
+        self.lifespans.extend(router.lifespans)
         outer = _layers(self.route_options, options)
         for route in router.routes:
             self.routes.append(self._copy(route, _join(self.prefix, prefix), outer))

@@ -97,7 +97,7 @@ def test_routes_command_with_factory_and_bad_targets(project: Path):
 
 def test_plugins_command(project: Path, monkeypatch: pytest.MonkeyPatch):
     fake = {
-        "tagger": EntryPoint("tagger", "sample_plugins:tagger", "pegboard.plugins"),
+        "tagger": EntryPoint("tagger", "tests.core.sample_plugins:tagger", "pegboard.plugins"),
         "broken": EntryPoint("broken", "no_such_module_xyz:plugin", "pegboard.plugins"),
     }
     monkeypatch.setattr(plugins_module, "installed_plugins", lambda: fake)
@@ -141,7 +141,7 @@ def test_run_without_uvicorn_says_what_to_install(project: Path, monkeypatch: py
 
 
 def test_plugins_add_commands(monkeypatch: pytest.MonkeyPatch):
-    fake = {"hello": EntryPoint("hello", "sample_commands", "pegboard.plugins")}
+    fake = {"hello": EntryPoint("hello", "tests.core.sample_commands", "pegboard.plugins")}
     monkeypatch.setattr(cli_module, "installed_plugins", lambda: fake)
     monkeypatch.setattr(plugins_module, "installed_plugins", lambda: fake)
     group = click.Group(commands=dict(cli.commands))

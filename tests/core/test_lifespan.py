@@ -5,11 +5,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from sample_plugins import Recorder
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
 from pegboard import App, PluginInfo, Request, StartupError, hookimpl
+from tests.core.sample_plugins import Recorder
 
 
 def test_user_lifespan_wraps_plugin_startup_and_shutdown():

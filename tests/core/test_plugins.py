@@ -5,7 +5,6 @@ from typing import Any
 
 import pluggy
 import pytest
-from sample_plugins import Recorder, Tagger, tagger
 from starlette.middleware import Middleware
 from starlette.testclient import TestClient
 
@@ -25,13 +24,14 @@ from pegboard import (
     hookimpl,
 )
 from pegboard import plugins as plugins_module
+from tests.core.sample_plugins import Recorder, Tagger, tagger
 
 
 @pytest.fixture
 def installed(monkeypatch: pytest.MonkeyPatch) -> dict[str, EntryPoint]:
     """Pretend some plugins are installed under the pegboard.plugins group."""
     fake = {
-        "tagger": EntryPoint("tagger", "sample_plugins:tagger", "pegboard.plugins"),
+        "tagger": EntryPoint("tagger", "tests.core.sample_plugins:tagger", "pegboard.plugins"),
         "broken": EntryPoint("broken", "no_such_module_xyz:plugin", "pegboard.plugins"),
     }
     monkeypatch.setattr(plugins_module, "installed_plugins", lambda: fake)
@@ -470,3 +470,13 @@ def test_hook_counter_would_see_calls():
 def test_tagger_instance_is_reusable_across_apps():
     plugin = Tagger()
     assert App(plugins=[plugin]).plugins == App(plugins=[plugin]).plugins == ["tagger"]
+
+
+def test_unknown_option_mentions_installed_plugins_that_failed_to_load(
+    installed: dict[str, EntryPoint],
+):
+    with pytest.raises(RouteDefinitionError) as info:
+        App().add_api_route("/x", lambda: None, nothing_declares_this=1)
+    message = str(info.value)
+    assert "Check the spelling" in message
+    assert "could not be loaded and may declare it: broken (ModuleNotFoundError" in message

@@ -345,3 +345,66 @@ def test_routes_appended_after_start_are_still_found():
 
     app.routes.append(StarletteRoute("/late", raw))
     assert client.get("/late").text == "late raw route"
+
+
+def test_router_middleware_wraps_its_routes_only():
+    from starlette.middleware import Middleware
+
+    seen: list[str] = []
+
+    class Audit:
+        def __init__(self, app, label: str) -> None:  # type: ignore[no-untyped-def]
+            self.app, self.label = app, label
+
+        async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+            seen.append(f"{self.label} {scope['path']}")
+            await self.app(scope, receive, send)
+
+    admin = Router(prefix="/admin", middleware=[Middleware(Audit, label="router")])
+
+    @admin.get("/stats", middleware=[Middleware(Audit, label="route")])
+    async def stats() -> str:
+        return "stats"
+
+    app = App()
+
+    @app.get("/public")
+    async def public() -> str:
+        return "public"
+
+    app.include_router(admin)
+    client = TestClient(app)
+    assert client.get("/public").json() == "public"
+    assert client.get("/admin/stats").json() == "stats"
+    assert seen == ["router /admin/stats", "route /admin/stats"]
+
+
+def test_router_lifespan_runs_in_the_including_app():
+    from contextlib import asynccontextmanager
+
+    events: list[str] = []
+
+    @asynccontextmanager
+    async def router_lifespan(app):  # type: ignore[no-untyped-def]
+        events.append("router up")
+        yield {"cache": "warm"}
+        events.append("router down")
+
+    inner = Router(lifespan=router_lifespan)
+
+    @inner.get("/cache")
+    async def cache(request: Request) -> str:
+        return request.state.cache
+
+    outer = Router()
+    outer.include_router(inner)
+    app = App()
+    app.include_router(outer)
+    with TestClient(app) as client:
+        assert client.get("/cache").json() == "warm"
+    assert events == ["router up", "router down"]
+
+
+def test_router_only_options_are_refused_when_included():
+    with pytest.raises(RouteDefinitionError, match="no effect once included"):
+        App().include_router(Router(redirect_slashes=False))

@@ -124,3 +124,28 @@ def test_pegboard_app_mounted_inside_starlette():
 
     host = Starlette(routes=[Mount("/pb", app=sub)])
     assert TestClient(host).get("/pb/ping").json() == "pong"
+
+
+def test_root_path_applies_to_mounted_apps_like_uvicorns_root_path():
+    sub = App()
+
+    @sub.get("/where", name="sub_where_root")
+    async def where(request: Request) -> dict[str, str]:
+        return {"url": str(request.url_for("sub_where_root")), "root": request.scope["root_path"]}
+
+    main = App(root_path="/api")
+    main.mount("/v2", sub)
+    client = TestClient(main)
+    expected = {"url": "http://testserver/api/v2/where", "root": "/api/v2"}
+    assert client.get("/v2/where").json() == expected  # the proxy stripped /api
+    assert client.get("/api/v2/where").json() == expected  # or it did not
+
+
+def test_root_path_of_a_mounted_app_defers_to_the_mount():
+    sub = App(root_path="/ignored-when-mounted")
+
+    @sub.get("/w")
+    async def w(request: Request) -> str:
+        return request.scope["root_path"]
+
+    assert TestClient(App(routes=[Mount("/v2", app=sub)])).get("/v2/w").json() == "/v2"

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from sample_plugins import Recorder, Tagger
 
 from pegboard import App, PluginInfo, hookimpl
 from pegboard.testing import check_plugin, make_app
+from tests.core.sample_plugins import Recorder, Tagger
 
 pytest_plugins = ["pytester"]
 
@@ -79,7 +79,7 @@ def test_check_plugin_loads_requirements_by_name(monkeypatch: pytest.MonkeyPatch
     from pegboard import plugins as plugins_module
     from pegboard import testing as testing_module
 
-    fake = {"tagger": EntryPoint("tagger", "sample_plugins:tagger", "pegboard.plugins")}
+    fake = {"tagger": EntryPoint("tagger", "tests.core.sample_plugins:tagger", "pegboard.plugins")}
     monkeypatch.setattr(plugins_module, "installed_plugins", lambda: fake)
     monkeypatch.setattr(testing_module, "installed_plugins", lambda: fake)
     check_plugin(lambda: Recorder("needs-tagger", requires=("tagger",)), alongside=("tagger",))

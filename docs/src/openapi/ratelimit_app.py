@@ -1,0 +1,11 @@
+from pegboard_openapi import openapi
+from pegboard_ratelimit import ratelimit
+
+from pegboard import App
+
+app = App(plugins=[ratelimit(), openapi(title="Search", version="1.0")])
+
+
+@app.get("/search", rate="2/minute")
+async def search() -> list[str]:
+    return []
