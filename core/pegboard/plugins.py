@@ -196,15 +196,16 @@ class PluginManager(pluggy.PluginManager):
                         f"Plugin {info.name!r} requires {required!r}, which is not enabled. "
                         f"Add {required}() to App(plugins=[...]), before {info.name}()."
                     )
-        for info, plugin in _requirements_first(list(infos.values())):
-            self.register(plugin, name=info.name)
-            self.enabled.append((info, plugin))
         try:
+            for info, plugin in _requirements_first(list(infos.values())):
+                self.register(plugin, name=info.name)
+                self.enabled.append((info, plugin))
             self.check_pending()
         except pluggy.PluginValidationError as exc:
             raise PluginError(
-                f"{exc} Check the spelling against pegboard.hookspecs, or mark hooks that "
-                "another plugin defines with @hookimpl(optionalhook=True)."
+                f"{exc} Check the spelling and arguments against the hookspecs "
+                "(pegboard.hookspecs, or the plugin that defines the hook), and mark hooks "
+                "that another plugin defines with @hookimpl(optionalhook=True)."
             ) from exc
 
     def plugin_names(self) -> list[str]:

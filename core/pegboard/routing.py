@@ -9,6 +9,7 @@ the app is built, the single ASGI callable compiled for it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 __all__ = ["Route", "RouteInfo", "Router", "WebSocketRoute"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Compiled once per distinct path: a route and its RouteInfo both need the result.
+_compile_path = functools.lru_cache(maxsize=4096)(compile_path)
 
 
 @attrs.frozen(eq=False)
@@ -60,10 +64,10 @@ class RouteInfo:
     def response_class(self) -> type[Any] | None:
         return self.options.get("response_class")
 
-    @property
+    @functools.cached_property
     def param_convertors(self) -> dict[str, Convertor[Any]]:
         """Path parameter names and their Starlette convertors."""
-        return compile_path(self.path)[2]
+        return _compile_path(self.path)[2]
 
     def option(self, name: str, default: Any = None) -> Any:
         """The merged value of a route option, or ``default``."""
@@ -108,7 +112,7 @@ class Route(starlette_routing.Route):
         self.methods = set(info.methods)
         if "GET" in self.methods:
             self.methods.add("HEAD")
-        self.path_regex, self.path_format, self.param_convertors = compile_path(info.path)
+        self.path_regex, self.path_format, self.param_convertors = _compile_path(info.path)
         self.app: ASGIApp = _not_built
         self.compiled: CompiledRoute | None = None
 
@@ -126,7 +130,7 @@ class WebSocketRoute(starlette_routing.WebSocketRoute):
         self.path = info.path
         self.endpoint = info.endpoint
         self.name = info.name
-        self.path_regex, self.path_format, self.param_convertors = compile_path(info.path)
+        self.path_regex, self.path_format, self.param_convertors = _compile_path(info.path)
         self.app: ASGIApp = _not_built
         self.compiled: CompiledRoute | None = None
 
