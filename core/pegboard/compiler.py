@@ -93,7 +93,9 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
     ]
     for cls, args, kwargs in reversed([*info.options.get("middleware", ()), *plugin_middleware]):
         endpoint = cls(endpoint, *args, **kwargs)
-    return CompiledRoute(info, arguments, guards, encoder, endpoint)
+    compiled = CompiledRoute(info, arguments, guards, encoder, endpoint)
+    hook.pegboard_route_compiled(app=app, route=info, compiled=compiled)
+    return compiled
 
 
 def _check_kind(info: RouteInfo, param: ParamInfo) -> None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
 
     from pegboard.applications import App
+    from pegboard.compiler import CompiledRoute
     from pegboard.params import ParamInfo
     from pegboard.plugins import PluginManager
     from pegboard.resolvers import Encoder, Resolver
@@ -215,6 +216,24 @@ def pegboard_route_middleware(app: App, route: RouteInfo) -> Sequence[Middleware
     :param app: The app.
     :param route: The route being compiled.
     :returns: A sequence of Starlette ``Middleware``, or None.
+    """
+
+
+@hookspec
+def pegboard_route_compiled(app: App, route: RouteInfo, compiled: CompiledRoute) -> None:
+    """Called once a route is compiled, before it serves its first request.
+
+    Every parameter, guard, encoder and middleware of the route has been resolved, so
+    a plugin that gathered state across several of its resolvers (a request body
+    assembled from the parameters of the handler and of its dependencies, say) can
+    finish it here.
+
+    Implementing this hook
+        Plugins whose resolvers of one route depend on each other.
+
+    :param app: The app.
+    :param route: The route.
+    :param compiled: The compiled route: its resolvers, encoder and ASGI callable.
     """
 
 

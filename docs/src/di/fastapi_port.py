@@ -2,9 +2,8 @@
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from pegboard_di import Depends, di, overrides  # was: from fastapi import Depends
-
 from pegboard import App, HTTPException, Request  # was: from fastapi import ...
+from pegboard_di import Depends, di, overrides  # was: from fastapi import Depends
 
 
 class FakeDB:

@@ -1,8 +1,7 @@
 from typing import Annotated
 
-from pegboard_di import Depends, di
-
 from pegboard import App, HTTPException, Request
+from pegboard_di import Depends, di
 
 USERS = {"t-ada": {"name": "ada"}, "t-bob": {"name": "bob"}}
 

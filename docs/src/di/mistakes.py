@@ -2,9 +2,8 @@ from __future__ import annotations  # lets get_a refer to get_b, defined below i
 
 from typing import Annotated
 
-from pegboard_di import Depends, di
-
 from pegboard import App
+from pegboard_di import Depends, di
 
 
 def get_a(b: Annotated[str, Depends(get_b)]) -> str:

@@ -2,9 +2,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from pegboard_di import Depends, di, resolve
-
 from pegboard import App, BackgroundTasks
+from pegboard_di import Depends, di, resolve
 
 LOG: list[str] = []
 

@@ -2,7 +2,6 @@ from collections.abc import Hashable, Sequence
 from typing import Annotated, Any
 
 import attrs
-from pegboard_di import Depends, dependency_resolver, di
 
 from pegboard import (
     App,
@@ -15,6 +14,7 @@ from pegboard import (
     RouteOption,
     hookimpl,
 )
+from pegboard_di import Depends, dependency_resolver, di
 
 
 @attrs.frozen

@@ -1,6 +1,5 @@
-from pegboard_di import Depends, di
-
 from pegboard import App, HTTPException, Request, Router
+from pegboard_di import Depends, di
 
 AUDIT: list[str] = []
 

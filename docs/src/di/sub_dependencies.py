@@ -1,8 +1,7 @@
 from typing import Annotated
 
-from pegboard_di import Depends, di
-
 from pegboard import App
+from pegboard_di import Depends, di
 
 CALLS: list[str] = []
 

@@ -1,10 +1,10 @@
 from collections.abc import Iterator
 
 import pytest
-from pegboard_di import overrides
 from testing_app import app, get_db, get_user
 
 from pegboard.testing import TestClient
+from pegboard_di import overrides
 
 
 class FakeDatabase:

@@ -1,9 +1,8 @@
 from typing import Annotated
 
+from pegboard import App
 from pegboard_di import Depends, di
 from pegboard_validation import Header, Query, validation
-
-from pegboard import App
 
 
 class CommonParams:

@@ -1,9 +1,8 @@
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from pegboard_di import Depends, di
-
 from pegboard import App, BackgroundTasks, HTTPException
+from pegboard_di import Depends, di
 
 EVENTS: list[str] = []
 

@@ -1,9 +1,9 @@
 from typing import Annotated
 
 from pegboard_apikey import ApiKey, Tenant, apikey
-from pegboard_openapi import openapi
 
 from pegboard import App
+from pegboard_openapi import openapi
 
 app = App(plugins=[apikey(["k-123"]), openapi(title="Reports", version="1.0")])
 

@@ -1,9 +1,8 @@
 from typing import Any
 
-from pegboard_openapi import openapi
-
 from pegboard import App, PluginInfo, hookimpl
 from pegboard.descriptions import Schema
+from pegboard_openapi import openapi
 
 
 class Money:

@@ -1,6 +1,5 @@
-from pegboard_openapi import openapi
-
 from pegboard import App
+from pegboard_openapi import openapi
 
 app = App(
     plugins=[

@@ -1,8 +1,7 @@
 from typing import Any
 
-from pegboard_openapi import OpenAPISettings, build_document, openapi, render_document
-
 from pegboard import App, HTTPException, Request, Response
+from pegboard_openapi import OpenAPISettings, build_document, openapi, render_document
 
 # openapi_url=None: the plugin serves nothing; this app serves the document itself.
 app = App(plugins=[openapi(title="Internal", version="2.0", openapi_url=None)])

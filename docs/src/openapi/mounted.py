@@ -1,7 +1,7 @@
-from pegboard_openapi import openapi
 from starlette.routing import Mount
 
 from pegboard import App
+from pegboard_openapi import openapi
 
 admin = App(plugins=[openapi(title="Admin", version="1.0")])
 

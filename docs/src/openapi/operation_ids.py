@@ -1,6 +1,5 @@
-from pegboard_openapi import openapi
-
 from pegboard import App, RouteInfo, Router
+from pegboard_openapi import openapi
 
 
 def client_friendly(route: RouteInfo, method: str) -> str:

@@ -1,6 +1,5 @@
-from pegboard_openapi import openapi
-
 from pegboard import App, Router
+from pegboard_openapi import openapi
 
 app = App(plugins=[openapi(title="Shop", version="1.0")])
 orders = Router(prefix="/orders", tags=["orders"], responses={401: {"description": "Log in"}})

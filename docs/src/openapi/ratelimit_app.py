@@ -1,7 +1,7 @@
-from pegboard_openapi import openapi
 from pegboard_ratelimit import ratelimit
 
 from pegboard import App
+from pegboard_openapi import openapi
 
 app = App(plugins=[ratelimit(), openapi(title="Search", version="1.0")])
 

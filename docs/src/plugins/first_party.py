@@ -1,7 +1,6 @@
+from pegboard import App
 from pegboard_openapi import openapi
 from pegboard_validation import validation
-
-from pegboard import App
 
 # As objects: call each plugin's factory (it takes the plugin's options).
 app = App(plugins=[validation(), openapi()])

@@ -24,14 +24,15 @@ from typing import Annotated, Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from openapi_fakes import Auth, Body, FakePlugin, Model, Param
 from openapi_spec_validator import validate
-from pegboard_openapi import build_document, openapi
-from pegboard_validation import Header, Query, validation
 from pydantic import BaseModel, Field, create_model
 
 from pegboard import App, Router
 from pegboard.encoders import json_dumps
+from pegboard_openapi import build_document, openapi
+from pegboard_validation import Header, Query, validation
+
+from .openapi_fakes import Auth, Body, FakePlugin, Model, Param
 
 MODELS = [
     Model(

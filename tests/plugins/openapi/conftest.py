@@ -6,11 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from openapi_fakes import FakePlugin
 from openapi_spec_validator import validate
-from pegboard_openapi import get_openapi
 
 from pegboard import App
+from pegboard_openapi import get_openapi
+
+from .openapi_fakes import FakePlugin
 
 
 @pytest.fixture

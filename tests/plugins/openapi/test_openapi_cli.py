@@ -12,10 +12,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from openapi_spec_validator import validate
-from pegboard_openapi import openapi
-from pegboard_openapi.cli import openapi_command
 
 from pegboard.plugins import PluginManager
+from pegboard_openapi import openapi
+from pegboard_openapi.cli import openapi_command
 
 APP_SOURCE = textwrap.dedent(
     """

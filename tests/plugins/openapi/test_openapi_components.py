@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pytest
-from openapi_fakes import Auth, Body, Model
-from pegboard_openapi import Components, OpenAPIWarning, openapi
 
 from pegboard import App
 from pegboard.descriptions import Schema
+from pegboard_openapi import Components, OpenAPIWarning, openapi
+
+from .openapi_fakes import Auth, Body, Model
 
 REF = "#/components/schemas/"
 ADDRESS = {"type": "object", "properties": {"city": {"type": "string"}}}

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 import yaml
 from openapi_spec_validator import validate
-from pegboard_openapi import get_openapi, hookspecs
 from starlette.testclient import TestClient
+
+from pegboard_openapi import get_openapi, hookspecs
 
 ROOT = Path(__file__).resolve().parents[3]
 PAGE = ROOT / "docs/plugins/openapi.md"

@@ -7,6 +7,11 @@ from typing import Any
 import pytest
 import yaml
 from openapi_spec_validator import validate
+from starlette.routing import Mount
+from starlette.testclient import TestClient
+
+from pegboard import App, PluginError, hookimpl
+from pegboard.testing import check_plugin
 from pegboard_openapi import (
     OpenAPISettings,
     build_document,
@@ -15,11 +20,6 @@ from pegboard_openapi import (
     openapi_url,
     render_document,
 )
-from starlette.routing import Mount
-from starlette.testclient import TestClient
-
-from pegboard import App, PluginError, hookimpl
-from pegboard.testing import check_plugin
 
 
 def _nothing() -> None:
@@ -219,7 +219,7 @@ def test_get_openapi_needs_the_plugin() -> None:
 
 
 def test_app_wide_options_do_not_apply_to_the_document_route(fake: Any) -> None:
-    from openapi_fakes import Auth
+    from .openapi_fakes import Auth
 
     app = App(
         plugins=[fake, openapi()],

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from pegboard_openapi import Components, get_openapi, hookspecs, openapi
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route as StarletteRoute
 
 from pegboard import App, PluginError, PluginInfo, Request, RouteInfo, RouteOption, hookimpl
 from pegboard.descriptions import Schema
+from pegboard_openapi import Components, get_openapi, hookspecs, openapi
 
 REF = "#/components/schemas/"
 
@@ -154,7 +154,7 @@ def test_model_schema_hook_first_answer_wins(fake: Any, document: Any) -> None:
         def pegboard_openapi_model_schema(self, model: Any) -> Schema | None:
             return Schema.of({"type": "integer"}) if model is int else None
 
-    from openapi_fakes import Model
+    from .openapi_fakes import Model
 
     message = Model("Message", {"type": "object"})
     app = App(plugins=[fake, Other(), openapi()])

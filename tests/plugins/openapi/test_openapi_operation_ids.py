@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pegboard_openapi import OpenAPIWarning, default_operation_id, get_openapi, openapi
 
 from pegboard import App, RouteDefinitionError, RouteInfo, Router
+from pegboard_openapi import OpenAPIWarning, default_operation_id, get_openapi, openapi
 
 
 def _ids(app: App) -> dict[str, str]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pytest
-from openapi_fakes import Auth, Body, Model, Param
-from pegboard_openapi import get_openapi, openapi
 
 from pegboard import App, EventSourceResponse, Request, RouteDefinitionError, Router, WebSocket
 from pegboard.descriptions import Schema
+from pegboard_openapi import get_openapi, openapi
+
+from .openapi_fakes import Auth, Body, Model, Param
 
 ITEM = Model("Item", {"type": "object", "properties": {"name": {"type": "string"}}})
 MESSAGE = Model("Message", {"type": "object", "properties": {"detail": {"type": "string"}}})

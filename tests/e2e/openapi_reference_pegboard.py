@@ -10,6 +10,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated
 
+from pydantic import BaseModel, Field
+
+from pegboard import App, HTTPException, Router
 from pegboard_di import Depends, di
 from pegboard_openapi import openapi
 from pegboard_validation import (
@@ -23,9 +26,6 @@ from pegboard_validation import (
     UploadFile,
     validation,
 )
-from pydantic import BaseModel, Field
-
-from pegboard import App, HTTPException, Router
 
 
 class Category(str, Enum):

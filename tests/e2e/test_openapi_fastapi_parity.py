@@ -17,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import openapi_reference_fastapi
-import openapi_reference_pegboard
 import pytest
 from openapi_spec_validator import validate
+
 from pegboard_openapi import get_openapi
+
+from . import openapi_reference_fastapi, openapi_reference_pegboard
 
 Schema = Any
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import schemathesis
 from hypothesis import HealthCheck, settings
-from openapi_reference_pegboard import app
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
 )
+
+from .openapi_reference_pegboard import app
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 

@@ -1,0 +1,320 @@
+"""Request bodies: one plan per route, shared by the handler and its dependencies.
+
+Body parameters can come from the handler and from any dependency of it (the DI
+plugin resolves a dependency's parameters through the same hook, with the route
+that uses it). As in FastAPI they all read one body: a single parameter *is* the
+body, several are keys of one JSON object (``{"item": ..., "user": ...}``). Whether
+to embed is known only once every parameter of the route is resolved, so each
+route gets a :class:`BodyPlan` that collects the body parameters while the route
+compiles and is *finished* after that (from the ``pegboard_encode_response`` and
+``pegboard_route_middleware`` hooks, which run after all parameters and guards).
+Finishing builds one validator for the whole body, and sets what each parameter's
+resolver does per request; the resolvers handed to the core forward to it.
+
+A body is JSON (validated straight from the request bytes) or a form (URL-encoded
+or multipart, when a parameter is a file); a route cannot mix both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Literal
+
+import attrs
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
+from pydantic_core import from_json
+from starlette.routing import compile_path
+
+from pegboard import (
+    RequestContext,
+    RequestValidationError,
+    Resolver,
+    RouteDefinitionError,
+    RouteInfo,
+    StashKey,
+)
+from pegboard.descriptions import BodyDescription, Description, Schema
+from pegboard_validation.errors import json_body_errors, missing_error
+from pegboard_validation.forms import form_reader, read_form_field, read_form_model
+from pegboard_validation.kinds import is_model_class, strip_annotated
+from pegboard_validation.markers import Body, Param
+from pegboard_validation.media import json_media_check
+from pegboard_validation.options import ValidationOptions
+from pegboard_validation.schemas import SchemaRegistry
+
+__all__ = ["BodyField", "BodyPlan"]
+
+Reader = Callable[[RequestContext], Awaitable[Any]]
+Kind = Literal["json", "form", "file"]
+
+
+@attrs.define(eq=False)
+class BodyField:
+    """One body parameter of a route (of its handler or of a dependency)."""
+
+    name: str
+    key: str  # the JSON key or form field name
+    annotation: Any  # with constraints, ready for TypeAdapter
+    kind: Kind
+    marker: Param | None
+    required: bool
+    default: Any
+    default_factory: Callable[[], Any] | None
+    where: str  # "parameter 'item' of module.handler", for error messages
+    read: Reader | None = None
+
+    def default_value(self) -> Any:
+        return self.default if self.default_factory is None else self.default_factory()
+
+    def absent(self, loc: tuple[str | int, ...]) -> Any:
+        if self.required:
+            raise RequestValidationError([missing_error(loc)])
+        return self.default_value()
+
+
+@attrs.define(eq=False)
+class BodyPlan:
+    """The body parameters of one route, and, once finished, how to read them."""
+
+    route: RouteInfo
+    options: ValidationOptions
+    registry: SchemaRegistry
+    fields: list[BodyField] = attrs.field(factory=list)
+    description: BodyDescription | None = None
+    finished: bool = False
+    key: StashKey[Any] = attrs.field(factory=lambda: StashKey("pegboard_validation.body"))
+
+    # -- while the route compiles ------------------------------------------------
+
+    def add(self, field: BodyField, extra: tuple[Description, ...]) -> Resolver:
+        """Add a body parameter; return the resolver the core will call for it."""
+        if self.route.kind != "http":
+            raise RouteDefinitionError(
+                f"The {field.where} ({self.route.label}) reads the request body, which "
+                "WebSocket routes do not have. Receive messages with websocket.receive_json()."
+            )
+        if self.finished:
+            raise RouteDefinitionError(
+                f"The {field.where} was resolved after {self.route.label} was compiled; "
+                "body parameters must be resolved while the route compiles."
+            )
+        for known in self.fields:
+            if known.key == field.key:
+                if known.annotation != field.annotation or known.kind != field.kind:
+                    raise RouteDefinitionError(
+                        f"The {field.where} and the {known.where} both read the body key "
+                        f"{field.key!r} of {self.route.label}, with different types. "
+                        "Rename one, or give it another key with alias=."
+                    )
+                field = known  # the same value, read once and shared
+                break
+        else:
+            self.fields.append(field)
+            field.read = self._finish_then_read(field)
+        describes = extra
+        if self.description is None:
+            # A placeholder, completed by finish() once every body parameter is known.
+            self.description = BodyDescription(content={})
+            describes = (self.description, *extra)
+        shared = field
+
+        def resolve(ctx: RequestContext) -> Awaitable[Any]:
+            return shared.read(ctx)  # type: ignore[misc]
+
+        label = "body" if field.kind == "json" else field.kind
+        return Resolver(resolve, is_async=True, describes=describes, label=label)
+
+    def _finish_then_read(self, field: BodyField) -> Reader:
+        def read(ctx: RequestContext) -> Awaitable[Any]:
+            self.finish()
+            return field.read(ctx)  # type: ignore[misc]
+
+        return read
+
+    def finish(self) -> None:
+        """Decide the body's shape and build its validator; idempotent."""
+        if self.finished or not self.fields:
+            self.finished = True
+            return
+        kinds = {f.kind for f in self.fields}
+        if "json" in kinds and kinds != {"json"}:
+            json_field = next(f for f in self.fields if f.kind == "json")
+            form_field = next(f for f in self.fields if f.kind != "json")
+            raise RouteDefinitionError(
+                f"{self.route.label} reads a JSON body (the {json_field.where}) and a form "
+                f"(the {form_field.where}); a request has only one body. Declare them all "
+                "with Form()/File(), or all as JSON."
+            )
+        if kinds == {"json"}:
+            content, required = self._finish_json()
+        else:
+            content, required = self._finish_form("file" in kinds)
+        assert self.description is not None
+        # The description was handed out before the body's shape was known; complete it
+        # now, before any document reads it (documents are built after compilation).
+        object.__setattr__(self.description, "content", content)
+        object.__setattr__(self.description, "required", required)
+        description = next((f.marker.description for f in self.fields if f.marker), None)
+        object.__setattr__(self.description, "description", description)
+        self.finished = True
+
+    # -- JSON ------------------------------------------------------------------------
+
+    def _embedded(self) -> bool:
+        if len(self.fields) > 1:
+            return True
+        marker = self.fields[0].marker
+        return isinstance(marker, Body) and bool(marker.embed)
+
+    def _media_type(self) -> str:
+        for field in self.fields:
+            if isinstance(field.marker, Body) and field.marker.media_type != "application/json":
+                return field.marker.media_type
+        return "application/json"
+
+    def _finish_json(self) -> tuple[dict[str, Schema | None], bool]:
+        check = json_media_check(self.options.strict_content_type)
+        if not self._embedded():
+            field = self.fields[0]
+            adapter = TypeAdapter(field.annotation)
+            field.read = _read_json_value(field, adapter.validator.validate_json, check)
+            schema = self.registry.register(adapter, "validation")
+            return {self._media_type(): schema}, field.required
+        model = self._body_model(self.fields)
+        adapter = TypeAdapter(model)
+        read_all = _read_json_object(self.key, adapter.validator, check)
+        for index, field in enumerate(self.fields):
+            field.read = _read_attribute(read_all, f"f{index}")
+        schema = self.registry.register(adapter, "validation")
+        return {self._media_type(): schema}, any(f.required for f in self.fields)
+
+    def _body_model(self, fields: Iterable[BodyField]) -> type[BaseModel]:
+        definitions: dict[str, Any] = {}
+        for index, field in enumerate(fields):
+            marker = field.marker
+            extra: dict[str, Any] = {
+                "alias": field.key,
+                "title": (marker.title if marker else None) or field.name.replace("_", " ").title(),
+                "description": marker.description if marker else None,
+                "examples": marker.examples if marker else None,
+            }
+            if field.default_factory is not None:
+                extra["default_factory"] = field.default_factory
+            elif not field.required:
+                extra["default"] = field.default
+            definitions[f"f{index}"] = (field.annotation, Field(**extra))
+        return create_model(
+            _body_model_name(self.route),
+            __config__=ConfigDict(extra="ignore"),
+            **definitions,
+        )
+
+    # -- forms -----------------------------------------------------------------------
+
+    def _finish_form(self, multipart: bool) -> tuple[dict[str, Schema | None], bool]:
+        form_of = form_reader(self.key, self.options)
+        media_type = "multipart/form-data" if multipart else "application/x-www-form-urlencoded"
+        models = [f for f in self.fields if is_model_class(strip_annotated(f.annotation))]
+        if models:
+            field = models[0]
+            if len(self.fields) > 1:
+                other = next(f for f in self.fields if f is not field)
+                raise RouteDefinitionError(
+                    f"The {field.where} reads the whole form of {self.route.label} as a "
+                    f"model, so the {other.where} cannot read a form field too. Add the "
+                    "field to the model."
+                )
+            model = strip_annotated(field.annotation)
+            adapter = TypeAdapter(field.annotation)
+            field.read = read_form_model(field, model, adapter.validator.validate_python, form_of)
+            schema = self.registry.register(adapter, "validation")
+            return {media_type: schema}, field.required
+        for field in self.fields:
+            validate = TypeAdapter(field.annotation).validator.validate_python
+            field.read = read_form_field(field, validate, form_of)
+        adapter = TypeAdapter(self._body_model(self.fields))
+        schema = self.registry.register(adapter, "validation")
+        return {media_type: schema}, any(f.required for f in self.fields)
+
+
+def _body_model_name(route: RouteInfo) -> str:
+    # FastAPI's scheme: Body_<name><path>_<method>, non-word characters as "_".
+    path_format = compile_path(route.path)[1]
+    method = min(route.methods).lower() if route.methods else "websocket"
+    return "Body_" + re.sub(r"\W", "_", f"{route.name}{path_format}_{method}")
+
+
+# -- per request: JSON -------------------------------------------------------------------
+
+
+def _echo(body: bytes) -> Any:
+    """The body for ``RequestValidationError.body``: parsed JSON when it parses."""
+    try:
+        return from_json(body)
+    except ValueError:
+        return body.decode("utf-8", "replace")
+
+
+def _read_json_value(
+    field: BodyField, validate_json: Callable[[bytes], Any], check: Callable[[Any], None]
+) -> Reader:
+    loc = ("body",)
+
+    async def read(ctx: RequestContext) -> Any:
+        request = ctx.request
+        body = await request.body()
+        if not body:
+            return field.absent(loc)
+        check(request.scope)
+        try:
+            return validate_json(body)
+        except ValidationError as exc:
+            raise RequestValidationError(
+                json_body_errors(exc, body, loc), body=_echo(body)
+            ) from None
+
+    return read
+
+
+_FAILED: Any = object()
+
+
+def _read_json_object(key: StashKey[Any], validator: Any, check: Callable[[Any], None]) -> Reader:
+    """Validate an embedded body once per request; its parameters share the result."""
+    loc = ("body",)
+
+    async def read_all(ctx: RequestContext) -> Any:
+        stash = ctx.stash
+        found = stash.get(key, None)
+        if found is not None:
+            if found is _FAILED:
+                raise RequestValidationError([])  # already reported by the first parameter
+            return found
+        request = ctx.request
+        body = await request.body()
+        try:
+            if body:
+                check(request.scope)
+                found = validator.validate_json(body)
+            else:
+                found = validator.validate_python({})
+        except ValidationError as exc:
+            stash[key] = _FAILED
+            raise RequestValidationError(
+                json_body_errors(exc, body, loc, embedded=True), body=_echo(body)
+            ) from None
+        except BaseException:
+            stash[key] = _FAILED
+            raise
+        stash[key] = found
+        return found
+
+    return read_all
+
+
+def _read_attribute(read_all: Reader, attribute: str) -> Reader:
+    async def read(ctx: RequestContext) -> Any:
+        return getattr(await read_all(ctx), attribute)
+
+    return read

@@ -1,0 +1,146 @@
+"""Reading forms: URL-encoded and multipart fields, files, and form models.
+
+The form is parsed once per request (by Starlette, with python-multipart, within the
+plugin's limits) and shared by every form parameter of the route. Its uploaded files
+are closed through the request's exit stack, after the response is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUploadFile
+
+from pegboard import RequestContext, RequestValidationError, StashKey
+from pegboard_validation.errors import located_errors
+from pegboard_validation.kinds import is_sequence_type, strip_annotated
+from pegboard_validation.media import check_form_media
+from pegboard_validation.options import ValidationOptions
+
+if TYPE_CHECKING:
+    from pegboard_validation.bodies import BodyField, Reader
+
+__all__ = ["form_reader", "read_form_field", "read_form_model"]
+
+FormOf = Callable[[RequestContext], Awaitable[FormData]]
+
+
+def form_reader(key: StashKey[Any], options: ValidationOptions) -> FormOf:
+    """A function giving the request's form, parsed on its first call in a request."""
+    limits = {
+        "max_files": options.max_form_files,
+        "max_fields": options.max_form_fields,
+        "max_part_size": options.max_form_part_size,
+    }
+
+    async def form_of(ctx: RequestContext) -> FormData:
+        stash = ctx.stash
+        form: FormData | None = stash.get(key, None)
+        if form is None:
+            request = ctx.request
+            check_form_media(request.scope)
+            form = await request.form(**limits)
+            # Uploaded files live in temporary files: close them after the response.
+            ctx.exit_stack.push_async_callback(form.close)
+            stash[key] = form
+        return form
+
+    return form_of
+
+
+def _is_empty(value: Any) -> bool:
+    # Browsers send "" for an empty field and a nameless empty part for no file.
+    if isinstance(value, StarletteUploadFile):
+        return not value.filename and not value.size
+    return bool(value == "")
+
+
+def _wants_bytes(field: BodyField) -> bool:
+    if field.kind != "file":
+        return False
+    tp = strip_annotated(field.annotation)
+    args = [strip_annotated(a) for a in getattr(tp, "__args__", ())]
+    return tp is bytes or bytes in args or any(bytes in getattr(a, "__args__", ()) for a in args)
+
+
+async def _as_bytes(value: Any) -> Any:
+    if isinstance(value, StarletteUploadFile):
+        data = await value.read()
+        await value.seek(0)
+        return data
+    if isinstance(value, list):
+        return [await _as_bytes(item) for item in value]
+    return value
+
+
+def read_form_field(
+    field: BodyField,
+    validate: Callable[[Any], Any],
+    form_of: FormOf,
+) -> Reader:
+    loc = ("body", field.key)
+    key = field.key
+    many = is_sequence_type(field.annotation)
+    wants_bytes = _wants_bytes(field)
+
+    async def read(ctx: RequestContext) -> Any:
+        form = await form_of(ctx)
+        value: Any
+        if many:
+            value = [v for v in form.getlist(key) if not _is_empty(v)] or None
+        else:
+            value = form.get(key)
+            if value is not None and _is_empty(value):
+                value = None
+        if value is None:
+            return field.absent(loc)
+        if wants_bytes:
+            value = await _as_bytes(value)
+        try:
+            return validate(value)
+        except ValidationError as exc:
+            raise RequestValidationError(located_errors(exc, loc)) from None
+
+    return read
+
+
+def read_form_model(
+    field: BodyField,
+    model: type[BaseModel],
+    validate: Callable[[Any], Any],
+    form_of: FormOf,
+) -> Reader:
+    keys: list[tuple[str, bool]] = [
+        (info.alias or name, is_sequence_type(info.annotation))
+        for name, info in model.model_fields.items()
+    ]
+    known = {key for key, _ in keys}
+    keep_extra = model.model_config.get("extra") in ("allow", "forbid")
+
+    async def read(ctx: RequestContext) -> Any:
+        form = await form_of(ctx)
+        data: dict[str, Any] = {}
+        for key, many in keys:
+            if many:
+                values = [v for v in form.getlist(key) if not _is_empty(v)]
+                if values:
+                    data[key] = values
+            else:
+                value = form.get(key)
+                if value is not None and not _is_empty(value):
+                    data[key] = value
+        if keep_extra:
+            for key, value in form.multi_items():
+                if key not in known:
+                    data.setdefault(key, value)
+        if not data and not field.required:
+            return field.default_value()
+        try:
+            return validate(data)
+        except ValidationError as exc:
+            raise RequestValidationError(located_errors(exc, ("body",))) from None
+
+    return read

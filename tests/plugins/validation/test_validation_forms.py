@@ -1,0 +1,224 @@
+"""Forms and files: fields, uploads, form models, limits, cleanup."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pytest
+from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile as StarletteUploadFile
+
+from pegboard import App, RouteDefinitionError
+from pegboard.testing import TestClient
+from pegboard_validation import File, Form, UploadFile, validation
+
+
+class Login(BaseModel):
+    username: str
+    password: str = Field(min_length=3)
+    remember: bool = False
+
+
+class StrictLogin(BaseModel):
+    model_config = {"extra": "forbid"}
+    username: str
+
+
+OPENED: list[StarletteUploadFile] = []
+
+
+def test_url_encoded_form_fields(app: App) -> None:
+    @app.post("/login")
+    async def login(
+        username: Annotated[str, Form()],
+        age: Annotated[int, Form(ge=0)],
+        tags: Annotated[list[str], Form()] = [],  # noqa: B006
+        nickname: Annotated[str, Form()] = "anon",
+    ) -> dict[str, object]:
+        return {"username": username, "age": age, "tags": tags, "nickname": nickname}
+
+    with TestClient(app) as client:
+        response = client.post("/login", data={"username": "ann", "age": "30", "tags": ["a", "b"]})
+        assert response.json() == {
+            "username": "ann",
+            "age": 30,
+            "tags": ["a", "b"],
+            "nickname": "anon",
+        }
+        # An empty field counts as not sent, as browsers submit "" for empty inputs.
+        assert (
+            client.post("/login", data={"username": "ann", "age": "1", "nickname": ""}).json()[
+                "nickname"
+            ]
+            == "anon"
+        )
+        response = client.post("/login", data={"age": "-1"})
+    assert response.status_code == 422
+    assert [(e["loc"], e["type"]) for e in response.json()["detail"]] == [
+        (["body", "username"], "missing"),
+        (["body", "age"], "greater_than_equal"),
+    ]
+
+
+def test_a_form_model(app: App) -> None:
+    @app.post("/login")
+    async def login(data: Annotated[Login, Form()]) -> Login:
+        return data
+
+    @app.post("/strict")
+    async def strict(data: Annotated[StrictLogin, Form()]) -> StrictLogin:
+        return data
+
+    with TestClient(app) as client:
+        assert client.post("/login", data={"username": "a", "password": "pwd"}).json() == {
+            "username": "a",
+            "password": "pwd",
+            "remember": False,
+        }
+        error = client.post("/login", data={"username": "a", "password": "x"}).json()["detail"][0]
+        assert error["loc"] == ["body", "password"]
+        error = client.post("/strict", data={"username": "a", "other": "x"}).json()["detail"][0]
+    assert (error["loc"], error["type"]) == (["body", "other"], "extra_forbidden")
+
+
+def test_a_form_model_must_be_the_only_form_parameter(app: App) -> None:
+    @app.post("/login")
+    async def login(data: Annotated[Login, Form()], extra: Annotated[str, Form()]) -> None:
+        raise AssertionError("not called")
+
+    with pytest.raises(RouteDefinitionError, match="Add the field to the model"):
+        app.build()
+
+
+def test_files_as_upload_file_and_bytes(app: App) -> None:
+    @app.post("/upload")
+    async def upload(
+        doc: UploadFile,
+        raw: Annotated[bytes, File()],
+        title: Annotated[str, Form()],
+        extras: Annotated[list[UploadFile], File()] = [],  # noqa: B006
+    ) -> dict[str, object]:
+        return {
+            "doc": [doc.filename, doc.content_type, (await doc.read()).decode()],
+            "raw": raw.decode(),
+            "title": title,
+            "extras": [f.filename for f in extras],
+        }
+
+    files = [
+        ("doc", ("a.txt", b"hello", "text/plain")),
+        ("raw", ("b.bin", b"\x00bytes")),
+        ("extras", ("c", b"1")),
+        ("extras", ("d", b"2")),
+    ]
+    with TestClient(app) as client:
+        assert client.post("/upload", data={"title": "t"}, files=files).json() == {
+            "doc": ["a.txt", "text/plain", "hello"],
+            "raw": "\x00bytes",
+            "title": "t",
+            "extras": ["c", "d"],
+        }
+        response = client.post(
+            "/upload", data={"title": "t", "doc": "not a file"}, files=[("raw", ("b", b"x"))]
+        )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "doc"]
+    assert response.json()["detail"][0]["type"] == "file_type"
+
+
+def test_starlette_upload_file_annotation_works_too(app: App) -> None:
+    @app.post("/upload")
+    async def upload(doc: StarletteUploadFile) -> dict[str, str | None]:
+        return {"name": doc.filename}
+
+    with TestClient(app) as client:
+        assert client.post("/upload", files={"doc": ("a.txt", b"x")}).json() == {"name": "a.txt"}
+
+
+def test_an_empty_file_input_counts_as_missing(app: App) -> None:
+    @app.post("/upload")
+    async def upload(doc: UploadFile | None = None) -> dict[str, bool]:
+        return {"sent": doc is not None}
+
+    with TestClient(app) as client:
+        assert client.post("/upload", files={"doc": ("", b"")}).json() == {"sent": False}
+        assert client.post("/upload", files={"doc": ("a", b"x")}).json() == {"sent": True}
+
+
+def test_uploaded_files_are_closed_after_the_response(app: App) -> None:
+    OPENED.clear()
+
+    @app.post("/upload")
+    async def upload(doc: UploadFile) -> dict[str, bool]:
+        OPENED.append(doc)
+        return {"closed": doc.file.closed}
+
+    with TestClient(app) as client:
+        assert client.post("/upload", files={"doc": ("a.txt", b"x" * 10)}).json() == {
+            "closed": False
+        }
+    assert OPENED[0].file.closed
+
+
+def test_too_many_fields_or_files_and_huge_parts_are_refused(serve: Any) -> None:
+    app = App(plugins=[validation(max_form_fields=3, max_form_files=1, max_form_part_size=100)])
+
+    @app.post("/form")
+    async def form(
+        f: Annotated[list[UploadFile], File(default_factory=list)],
+        a: Annotated[str, Form()] = "",
+    ) -> dict[str, int]:
+        return {"files": len(f)}
+
+    client = serve(app)
+    assert client.post("/form", data={"a": "x"}).status_code == 200
+    too_many = client.post("/form", data={f"k{i}": "v" for i in range(10)})
+    assert too_many.status_code == 400
+    assert "Too many fields" in too_many.json()["detail"]
+    multipart_many = client.post(
+        "/form", data={f"k{i}": "v" for i in range(10)}, files={"f": ("a", b"x")}
+    )
+    assert multipart_many.status_code == 400
+    files = client.post("/form", files=[("f", ("a", b"1")), ("f", ("b", b"2"))])
+    assert files.status_code == 400
+    assert "Too many files" in files.json()["detail"]
+    huge = client.post("/form", data={"a": "x" * 1000}, files={"f": ("a", b"x")})
+    assert huge.status_code == 400
+    assert "exceeded maximum size" in huge.json()["detail"]
+    huge_urlencoded = client.post("/form", data={"a": "x" * 1000})
+    assert huge_urlencoded.status_code == 400
+
+
+def test_the_body_size_limit_bounds_uploads(serve: Any) -> None:
+    app = App(plugins=[validation()], max_body_size=1000)
+
+    @app.post("/upload")
+    async def upload(doc: UploadFile) -> None:
+        raise AssertionError("not called")
+
+    client = serve(app)
+    assert client.post("/upload", files={"doc": ("a", b"x" * 5000)}).status_code == 413
+
+
+def test_a_form_route_refuses_other_content_types(serve: Any, app: App) -> None:
+    @app.post("/login")
+    async def login(username: Annotated[str, Form()]) -> None:
+        raise AssertionError("not called")
+
+    client = serve(app)
+    response = client.post("/login", json={"username": "a"})
+    assert response.status_code == 415
+    assert "multipart/form-data" in response.json()["detail"]
+    assert client.post("/login").status_code == 422  # no body: the field is missing
+
+
+def test_malformed_multipart_is_400(serve: Any, app: App) -> None:
+    @app.post("/upload")
+    async def upload(doc: UploadFile) -> None:
+        raise AssertionError("not called")
+
+    client = serve(app)
+    no_boundary = client.post(
+        "/upload", content=b"--x\r\n", headers={"content-type": "multipart/form-data"}
+    )
+    assert no_boundary.status_code == 400
