@@ -48,14 +48,17 @@ class CompiledRoute:
     guards: tuple[Resolver, ...]
     encoder: Encoder | None
     app: ASGIApp
+    #: Descriptions plugins gave for the route as a whole (``pegboard_route_compiled``).
+    extra_descriptions: tuple[Description, ...] = ()
 
     @property
     def descriptions(self) -> tuple[Description, ...]:
-        """Everything the route's resolvers and encoder say about themselves."""
+        """Everything the route's resolvers, encoder and plugins say about it."""
         parts = [*self.guards, *self.arguments.values()]
         found = [d for part in parts for d in part.describes]
         if self.encoder is not None:
             found.extend(self.encoder.describes)
+        found.extend(self.extra_descriptions)
         return tuple(found)
 
 
@@ -94,8 +97,9 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
     for cls, args, kwargs in reversed([*info.options.get("middleware", ()), *plugin_middleware]):
         endpoint = cls(endpoint, *args, **kwargs)
     compiled = CompiledRoute(info, arguments, guards, encoder, endpoint)
-    hook.pegboard_route_compiled(app=app, route=info, compiled=compiled)
-    return compiled
+    results = hook.pegboard_route_compiled(app=app, route=info, compiled=compiled)
+    extra = tuple(d for group in results for d in group or ())
+    return attrs.evolve(compiled, extra_descriptions=extra) if extra else compiled
 
 
 def _check_kind(info: RouteInfo, param: ParamInfo) -> None:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from pegboard.applications import App
     from pegboard.compiler import CompiledRoute
+    from pegboard.descriptions import Description
     from pegboard.params import ParamInfo
     from pegboard.plugins import PluginManager
     from pegboard.resolvers import Encoder, Resolver
@@ -220,13 +221,15 @@ def pegboard_route_middleware(app: App, route: RouteInfo) -> Sequence[Middleware
 
 
 @hookspec
-def pegboard_route_compiled(app: App, route: RouteInfo, compiled: CompiledRoute) -> None:
+def pegboard_route_compiled(
+    app: App, route: RouteInfo, compiled: CompiledRoute
+) -> Sequence[Description] | None:
     """Called once a route is compiled, before it serves its first request.
 
     Every parameter, guard, encoder and middleware of the route has been resolved, so
     a plugin that gathered state across several of its resolvers (a request body
     assembled from the parameters of the handler and of its dependencies, say) can
-    finish it here.
+    finish it here, and describe what only the whole route shows.
 
     Implementing this hook
         Plugins whose resolvers of one route depend on each other.
@@ -234,6 +237,7 @@ def pegboard_route_compiled(app: App, route: RouteInfo, compiled: CompiledRoute)
     :param app: The app.
     :param route: The route.
     :param compiled: The compiled route: its resolvers, encoder and ASGI callable.
+    :returns: Descriptions to add to the route's ``CompiledRoute.descriptions``, or None.
     """
 
 

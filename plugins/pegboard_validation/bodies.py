@@ -113,10 +113,6 @@ class BodyPlan:
             self.fields.append(field)
             field.read = self._finish_then_read(field)
         describes = extra
-        if self.description is None:
-            # A placeholder, completed by finish() once every body parameter is known.
-            self.description = BodyDescription(content={})
-            describes = (self.description, *extra)
         shared = field
 
         def resolve(ctx: RequestContext) -> Awaitable[Any]:
@@ -150,13 +146,12 @@ class BodyPlan:
             content, required = self._finish_json()
         else:
             content, required = self._finish_form("file" in kinds)
-        assert self.description is not None
-        # The description was handed out before the body's shape was known; complete it
-        # now, before any document reads it (documents are built after compilation).
-        object.__setattr__(self.description, "content", content)
-        object.__setattr__(self.description, "required", required)
-        description = next((f.marker.description for f in self.fields if f.marker), None)
-        object.__setattr__(self.description, "description", description)
+        # Described only now: the body's shape is known once every parameter is.
+        self.description = BodyDescription(
+            content=content,
+            required=required,
+            description=next((f.marker.description for f in self.fields if f.marker), None),
+        )
         self.finished = True
 
     # -- JSON ------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from pegboard import (
     hookimpl,
 )
 from pegboard.compiler import CompiledRoute
-from pegboard.descriptions import Description, ResponseDescription, Schema
+from pegboard.descriptions import BodyDescription, Description, ResponseDescription, Schema
 from pegboard.exception_handlers import http_exception_handler, request_validation_exception_handler
 from pegboard.params import describe_callable
 from pegboard_validation.bodies import BodyField, BodyPlan
@@ -101,10 +101,13 @@ class _AppState:
             state = self.routes[route] = _RouteState(plan)
         return state
 
-    def finish(self, route: RouteInfo) -> None:
+    def finish(self, route: RouteInfo) -> BodyDescription | None:
+        """Finish the route's body plan; return its description, if it has a body."""
+        body = None
         state = self.routes.pop(route, None)
         if state is not None:
             state.plan.finish()
+            body = state.plan.description
         # Register the models of the OpenAPI plugin's responses= option now, so they
         # are generated in the same pass as every other schema of the app.
         responses = route.option("responses")
@@ -112,6 +115,7 @@ class _AppState:
             for spec in responses.values():
                 if isinstance(spec, Mapping) and spec.get("model") is not None:
                     self.model_schema(spec["model"])
+        return body
 
     def model_schema(self, model: Any) -> Schema | None:
         """The output schema of a model named outside any handler, or None."""
@@ -205,10 +209,13 @@ class ValidationPlugin:
         return None if state is None else state.model_schema(model)
 
     @hookimpl
-    def pegboard_route_compiled(self, app: App, route: RouteInfo, compiled: CompiledRoute) -> None:
+    def pegboard_route_compiled(
+        self, app: App, route: RouteInfo, compiled: CompiledRoute
+    ) -> list[Description] | None:
         # Every parameter and guard of the route is resolved now, whichever plugin
         # encodes its responses: finish the route's body plan before requests arrive.
-        app.stash[_STATE].finish(route)
+        body = app.stash[_STATE].finish(route)
+        return None if body is None else [body]
 
 
 def validation(

@@ -480,3 +480,29 @@ def test_unknown_option_mentions_installed_plugins_that_failed_to_load(
     message = str(info.value)
     assert "Check the spelling" in message
     assert "could not be loaded and may declare it: broken (ModuleNotFoundError" in message
+
+
+def test_route_compiled_sees_the_whole_route_and_adds_descriptions():
+    from pegboard.descriptions import ResponseDescription
+
+    seen: list[list[str]] = []
+
+    class Whole:
+        plugin_info = PluginInfo(name="whole")
+
+        @hookimpl
+        def pegboard_route_compiled(self, app: Any, route: Any, compiled: Any) -> Any:
+            seen.append(sorted(compiled.arguments))
+            return [ResponseDescription(299, "Described by the route as a whole")]
+
+    app = App(plugins=[Whole(), Upper()])
+
+    @app.get("/w/{x}")
+    async def w(x: str, shout: str) -> str:
+        return x
+
+    app.build()
+    assert seen == [["shout", "x"]]
+    (route,) = app.routes
+    codes = [d.status_code for d in route.compiled.descriptions if hasattr(d, "status_code")]  # type: ignore[attr-defined]
+    assert codes == [200, 299]
