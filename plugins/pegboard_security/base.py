@@ -1,0 +1,73 @@
+"""``SecurityBase``: what every scheme is, and how it says "not authenticated"."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pegboard import HTTPException
+from pegboard_security.credentials import MAX_CREDENTIALS_LENGTH
+from pegboard_security.scopes import NO_SCOPES, SecurityScopes
+
+__all__ = ["SecurityBase"]
+
+
+def _check_length(max_length: Any) -> int:
+    if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
+        raise ValueError(f"max_length must be a positive number of bytes, got {max_length!r}.")
+    return max_length
+
+
+class SecurityBase:
+    """A security scheme: a callable dependency that reads credentials from a request.
+
+    Use an instance with ``Depends(scheme)`` or ``Security(scheme, scopes=[...])``: it
+    returns the credentials, raises a 401 when they are missing or malformed, or,
+    with ``auto_error=False``, returns None when they are missing. It checks their
+    form only; deciding whether they are *valid* is the job of the dependency that
+    receives them.
+
+    ``openapi_scheme`` is the OpenAPI Security Scheme object it is documented with,
+    under ``scheme_name`` (the class name by default). Subclasses set it in
+    ``__init__`` and implement ``async def __call__``.
+    """
+
+    openapi_scheme: Mapping[str, Any]
+
+    def __init__(
+        self,
+        *,
+        scheme_name: str | None = None,
+        description: str | None = None,
+        auto_error: bool = True,
+        max_length: int = MAX_CREDENTIALS_LENGTH,
+    ) -> None:
+        self.scheme_name = scheme_name or type(self).__name__
+        self.description = description
+        self.auto_error = auto_error
+        self.max_length = _check_length(max_length)
+
+    def _scheme(self, **fields: Any) -> dict[str, Any]:
+        """An OpenAPI Security Scheme object with this scheme's description."""
+        scheme = {name: value for name, value in fields.items() if value is not None}
+        if self.description:
+            scheme["description"] = self.description
+        return scheme
+
+    def challenge(self, security_scopes: SecurityScopes = NO_SCOPES) -> str:
+        """The ``WWW-Authenticate`` value sent with this scheme's 401 responses."""
+        return security_scopes.challenge()
+
+    def make_authenticate_headers(
+        self, security_scopes: SecurityScopes = NO_SCOPES
+    ) -> dict[str, str]:
+        return {"WWW-Authenticate": self.challenge(security_scopes)}
+
+    def make_not_authenticated_error(
+        self, detail: Any = "Not authenticated", security_scopes: SecurityScopes = NO_SCOPES
+    ) -> HTTPException:
+        """The 401 this scheme raises, with its challenge."""
+        return HTTPException(401, detail, self.make_authenticate_headers(security_scopes))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(scheme_name={self.scheme_name!r})"

@@ -1,0 +1,256 @@
+"""The security plugin: scopes along dependency chains, ``security=[...]``, descriptions.
+
+The schemes themselves are ordinary dependencies and need nothing from the plugin at
+request time. What the plugin adds, all while the app is built, through the DI
+plugin's hooks: ``SecurityScopes`` parameters, cache keys that keep values computed
+for different scopes apart, the ``SecurityDescription`` of every scheme in a route's
+graph, the ``security=[...]`` route option, and the password form's fields.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from pegboard import (
+    App,
+    ParamInfo,
+    PluginInfo,
+    Resolver,
+    RouteDefinitionError,
+    RouteInfo,
+    RouteOption,
+    StashKey,
+    __version__,
+    hookimpl,
+)
+from pegboard.descriptions import (
+    BodyDescription,
+    Description,
+    ResponseDescription,
+    Schema,
+    SecurityDescription,
+)
+from pegboard.params import describe_callable
+from pegboard_di import Depends, dependency_resolver, overrides
+from pegboard_security.base import SecurityBase
+from pegboard_security.forms import FormField, form_field_resolver
+from pegboard_security.scopes import RequiredScopes, Security, SecurityScopes, scopes_of
+
+__all__ = ["SecurityPlugin", "security"]
+
+_DETAIL = Schema.of(
+    {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+)
+_CHALLENGE = {
+    "WWW-Authenticate": {
+        "description": "How to authenticate (RFC 9110, 11.6.1).",
+        "schema": {"type": "string"},
+    }
+}
+_UNAUTHORIZED = ResponseDescription(
+    401, "Not authenticated", {"application/json": _DETAIL}, _CHALLENGE
+)
+_FORBIDDEN = ResponseDescription(403, "Not enough permissions", {"application/json": _DETAIL})
+
+
+@attrs.define
+class _State:
+    """Per app: which callables read scopes (per overrides version); form bodies."""
+
+    version: int = -1
+    reads_scopes: dict[Any, bool] = attrs.field(factory=dict)
+    form_bodies: dict[Any, BodyDescription] = attrs.field(factory=dict)
+
+
+_STATE: StashKey[_State] = StashKey("pegboard_security")
+
+
+def _is_scopes_type(annotation: Any) -> bool:
+    return inspect.isclass(annotation) and issubclass(annotation, SecurityScopes)
+
+
+class SecurityPlugin:
+    """Authentication schemes, scopes and the ``security=[...]`` route option.
+
+    Create it with :func:`security`; it requires the DI plugin.
+    """
+
+    plugin_info = PluginInfo(
+        name="security",
+        version=__version__,
+        requires=("di",),
+        route_options=(
+            RouteOption(
+                "security",
+                "extend",
+                "Schemes or Security(...) markers every request must pass; values dropped.",
+            ),
+        ),
+        description="Auth schemes (HTTP, API keys, OAuth2, OpenID Connect) and scopes.",
+    )
+
+    def __repr__(self) -> str:
+        return "security()"
+
+    @hookimpl
+    def pegboard_configure(self, app: App) -> None:
+        app.stash[_STATE] = _State()
+
+    # -- the security=[...] option ---------------------------------------------------
+
+    @hookimpl
+    def pegboard_route_added(self, app: App, route: RouteInfo) -> None:
+        items = route.option("security", ())
+        if isinstance(items, (SecurityBase, Depends, str)) or not isinstance(items, Sequence):
+            raise RouteDefinitionError(
+                f"Route {route.label} has security={items!r}; it takes a list: "
+                "security=[scheme] or security=[Security(dependency, scopes=[...])]."
+            )
+        for item in items:
+            if isinstance(item, SecurityBase):
+                continue
+            if isinstance(item, Depends):
+                if item.dependency is None:
+                    raise RouteDefinitionError(
+                        f"Route {route.label} lists {item!r} in security=[...], which needs "
+                        "a callable there: security=[Security(get_current_user)]."
+                    )
+                continue
+            name = describe_callable(item).rpartition(".")[2] if callable(item) else None
+            suggestion = f"Security({name})" if name else "Security(dependency)"
+            raise RouteDefinitionError(
+                f"Route {route.label} lists {item!r} in security=[...], which takes security "
+                "schemes (HTTPBearer(), APIKeyHeader(name=...), ...) and Security(...) or "
+                f"Depends(...) markers. Write security=[{suggestion}]."
+            )
+
+    @hookimpl
+    def pegboard_route_guards(self, app: App, route: RouteInfo) -> Sequence[Resolver]:
+        return [
+            dependency_resolver(
+                app,
+                route,
+                item if isinstance(item, Depends) else Security(item),
+                origin="security=[...]",
+            )
+            for item in route.option("security", ())
+        ]
+
+    # -- parameters --------------------------------------------------------------------
+
+    @hookimpl
+    def pegboard_resolve_parameter(
+        self, app: App, route: RouteInfo, param: ParamInfo
+    ) -> Resolver | None:
+        marker = param.marker
+        if isinstance(marker, FormField):
+            return form_field_resolver(route, param, marker, app.stash[_STATE].form_bodies)
+        if _is_scopes_type(param.type) or isinstance(marker, RequiredScopes):
+            owner = describe_callable(param.owner) if param.owner is not None else "the handler"
+            raise RouteDefinitionError(
+                f"Parameter {param.name!r} of {owner} ({route.label}) is a SecurityScopes, "
+                "which only dependencies can take: it holds the scopes of the Security(...) "
+                "markers above a dependency, and a handler has none above it. Read it in a "
+                "dependency that the handler uses with Security(dependency, scopes=[...])."
+            )
+        return None
+
+    @hookimpl
+    def pegboard_di_resolve_parameter(
+        self, param: ParamInfo, chain: tuple[Depends, ...]
+    ) -> Resolver | None:
+        if not _is_scopes_type(param.type):
+            return None
+        return Resolver.constant(param.type(scopes_of(chain)), label="scopes")
+
+    @hookimpl
+    def pegboard_di_cache_key(
+        self, app: App, dependency: Any, chain: tuple[Depends, ...]
+    ) -> Hashable | None:
+        # As FastAPI does: only dependencies whose value may depend on the scopes (they
+        # read them, are schemes, or have such a dependency) are cached per scopes, so
+        # that a database session is still shared by every position in the request.
+        scopes = scopes_of(chain)
+        if not scopes:
+            return None
+        own = chain[-1]
+        if not (isinstance(own, Security) and own.scopes) and not self._reads_scopes(
+            app, dependency
+        ):
+            return None
+        return ("scopes", tuple(sorted(scopes)))
+
+    @hookimpl
+    def pegboard_di_describe_dependency(
+        self, dependency: Any, chain: tuple[Depends, ...]
+    ) -> Sequence[Description] | None:
+        if not isinstance(dependency, SecurityBase):
+            return None
+        name = getattr(dependency, "scheme_name", None)
+        scheme = getattr(dependency, "openapi_scheme", None)
+        if not isinstance(name, str) or not isinstance(scheme, Mapping):
+            raise RouteDefinitionError(
+                f"The security scheme {type(dependency).__name__} has no scheme_name or no "
+                "openapi_scheme. Call super().__init__(...) in its __init__ and set "
+                'self.openapi_scheme = {"type": ...}, the OpenAPI Security Scheme object.'
+            )
+        scopes = scopes_of(chain)
+        described: list[Description] = [
+            SecurityDescription(name, scheme, scopes),
+            _UNAUTHORIZED,
+        ]
+        if scopes:
+            described.append(_FORBIDDEN)
+        return described
+
+    def _reads_scopes(self, app: App, dependency: Any) -> bool:
+        state = app.stash[_STATE]
+        dependency_overrides = overrides(app)
+        if state.version != dependency_overrides.version:
+            state.version = dependency_overrides.version
+            state.reads_scopes.clear()
+        return _reads_scopes(dependency, dependency_overrides, state.reads_scopes, set())
+
+
+def _reads_scopes(call: Any, replaced: Any, known: dict[Any, bool], path: set[int]) -> bool:
+    """Whether ``call`` or anything in its graph is a scheme or takes ``SecurityScopes``."""
+    try:
+        return known[call]
+    except (KeyError, TypeError):  # TypeError: an unhashable callable
+        pass
+    if id(call) in path:  # pragma: no cover - a cycle, which the DI plugin reports first
+        return False
+    path.add(id(call))
+    effective = replaced.effective(call)
+    found = isinstance(effective, SecurityBase) or any(
+        _param_reads_scopes(param, replaced, known, path)
+        for param in ParamInfo.from_callable(effective)
+    )
+    path.discard(id(call))
+    with contextlib.suppress(TypeError):
+        known[call] = found
+    return found
+
+
+def _param_reads_scopes(
+    param: ParamInfo, replaced: Any, known: dict[Any, bool], path: set[int]
+) -> bool:
+    if _is_scopes_type(param.type):
+        return True
+    marker = param.marker
+    if not isinstance(marker, Depends) or marker.scope == "app":
+        return False
+    if isinstance(marker, Security) and marker.scopes:
+        return True
+    sub = marker.dependency if marker.dependency is not None else param.type
+    return callable(sub) and _reads_scopes(sub, replaced, known, path)
+
+
+def security() -> SecurityPlugin:
+    """The security plugin, to enable with the DI plugin: ``App(plugins=[di(), security()])``."""
+    return SecurityPlugin()
