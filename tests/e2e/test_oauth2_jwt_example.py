@@ -5,7 +5,6 @@ import json
 from collections.abc import Iterator
 from datetime import timedelta
 from types import ModuleType
-from typing import Any
 
 import jwt
 import pytest
@@ -186,38 +185,3 @@ def test_swagger_ui_is_served_when_the_docs_plugin_is_installed(
     assert page.status_code == 200
     assert "/openapi.json" in page.text
     assert client.get("/docs/oauth2-redirect").status_code == 200
-
-
-@pytest.mark.slow
-def test_swagger_ui_authorize_dialog_logs_in(example: ModuleType, tmp_path: Any) -> None:
-    """In Chromium: Authorize with the password flow, then call a protected route."""
-    if not example.docs_ui():
-        pytest.skip("pegboard_docs or its Swagger UI files are not installed")
-    from ..plugins.docs.browser import serve, shared_browser, visit
-
-    app = example.create_app(secret_key=KEY)
-    with (
-        shared_browser() as browser,
-        serve(app) as url,
-        visit(browser, f"{url}/docs", wait_for=".opblock") as result,
-    ):
-        page = result.page
-        page.click("button.authorize")
-        page.fill("#oauth_username", "ada")
-        page.fill("#oauth_password", "lovelace")
-        for scope in ("me", "items:read"):
-            page.click(f'label[for="{scope}-password-checkbox-OAuth2PasswordBearer"]')
-        page.click(".auth-btn-wrapper button.authorize")
-        page.wait_for_selector("text=Logout")
-        page.click(".auth-btn-wrapper button.btn-done")
-        block = page.locator("#operations-users-read_me_users_me_get")
-        block.locator(".opblock-summary").click()
-        block.locator("button.try-out__btn").click()
-        block.locator("button.execute").click()
-        page.wait_for_selector("#operations-users-read_me_users_me_get .live-responses-table")
-        status = block.locator(".live-responses-table tbody .response-col_status").first
-        assert status.inner_text().strip() == "200"
-        assert "Ada Lovelace" in block.locator(".live-responses-table").inner_text()
-        page.screenshot(path=tmp_path / "authorized.png", full_page=True)
-        assert result.refused == []
-        assert result.errors == []

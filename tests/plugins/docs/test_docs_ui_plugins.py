@@ -1,0 +1,377 @@
+"""The swagger, redoc and scalar plugins: enabling, routes, options, and their mistakes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from starlette.routing import Mount
+from starlette.testclient import TestClient
+
+from pegboard import App, PluginError
+from pegboard.testing import check_plugin
+from pegboard_docs import (
+    RedocPlugin,
+    ScalarPlugin,
+    SwaggerUIPlugin,
+    redoc,
+    scalar,
+    swagger_ui,
+)
+from pegboard_docs.assets import PackageAssets
+from pegboard_openapi import get_openapi, openapi
+
+from .pages import fetch_links, inline_json, links, nonce_of, policy
+
+FACTORIES: dict[str, Callable[..., Any]] = {"swagger": swagger_ui, "redoc": redoc, "scalar": scalar}
+PAGES = {"swagger": "/docs", "redoc": "/redoc", "scalar": "/scalar"}
+BUNDLES = {
+    "swagger": "/docs/assets/swagger-ui-bundle.js",
+    "redoc": "/redoc/assets/redoc.standalone.js",
+    "scalar": "/scalar/assets/standalone.js",
+}
+ui_names = pytest.mark.parametrize("ui", sorted(FACTORIES))
+
+
+def make(*plugins: object, **openapi_options: Any) -> App:
+    app = App(plugins=[openapi(title="Shop", **openapi_options), *plugins])
+
+    @app.get("/items/{item_id:int}")
+    async def read_item(item_id: int) -> dict[str, int]:
+        return {"id": item_id}
+
+    return app
+
+
+@ui_names
+def test_each_plugin_passes_the_plugin_checks(ui: str) -> None:
+    check_plugin(FACTORIES[ui])
+
+
+@ui_names
+def test_each_plugin_works_alone_beside_openapi(ui: str) -> None:
+    app = make(FACTORIES[ui]())
+    assert app.plugins == ["openapi", ui]
+    with TestClient(app) as client:
+        page = client.get(PAGES[ui])
+        assert page.status_code == 200
+        assert page.headers["content-type"] == "text/html; charset=utf-8"
+        assert fetch_links(client, page.text) == {
+            url: 200 for url in links(page.text) if url.startswith("/")
+        }
+        others = set(PAGES.values()) - {PAGES[ui]}
+        assert {client.get(path).status_code for path in others} == {404}
+
+
+@ui_names
+def test_each_plugin_needs_openapi(ui: str) -> None:
+    with pytest.raises(PluginError, match=rf"'{ui}' requires 'openapi'.*Add openapi\(\)"):
+        App(plugins=[FACTORIES[ui]()])
+
+
+def test_plugins_enable_by_name() -> None:
+    app = App(plugins=["openapi", "swagger", "redoc", "scalar"])
+    assert app.plugins == ["openapi", "swagger", "redoc", "scalar"]
+    assert isinstance(app.plugin_manager.get_plugin("swagger"), SwaggerUIPlugin)
+    assert isinstance(app.plugin_manager.get_plugin("redoc"), RedocPlugin)
+    assert isinstance(app.plugin_manager.get_plugin("scalar"), ScalarPlugin)
+    with TestClient(app) as client:
+        assert [client.get(p).status_code for p in PAGES.values()] == [200, 200, 200]
+
+
+def test_the_pages_are_not_in_the_document() -> None:
+    app = make(swagger_ui(), redoc(), scalar())
+    with TestClient(app) as client:
+        assert list(client.get("/openapi.json").json()["paths"]) == ["/items/{item_id}"]
+
+
+def test_the_page_shows_the_document_where_the_openapi_plugin_serves_it() -> None:
+    app = make(swagger_ui(), openapi_url="/api/schema.json")
+    with TestClient(app) as client:
+        config = inline_json(client.get("/docs").text, "config")
+        assert config["url"] == "/api/schema.json"
+        assert client.get(config["url"]).status_code == 200
+
+
+def test_a_document_that_is_not_served_is_an_error() -> None:
+    with pytest.raises(PluginError, match=r"openapi\(openapi_url=None\) serves none"):
+        make(swagger_ui(), openapi_url=None)
+
+
+def test_a_document_served_elsewhere_joins_the_policy() -> None:
+    app = make(redoc(openapi_url="https://api.example.com/openapi.json"), openapi_url=None)
+    with TestClient(app) as client:
+        page = client.get("/redoc")
+    assert '"https://api.example.com/openapi.json"' in page.text
+    assert policy(page)["connect-src"] == ["'self'", "https://api.example.com"]
+
+
+@ui_names
+def test_titles_default_to_the_documents(ui: str) -> None:
+    label = {"swagger": "Swagger UI", "redoc": "ReDoc", "scalar": "Scalar"}[ui]
+    with TestClient(make(FACTORIES[ui]())) as client:
+        assert f"<title>Shop - {label}</title>" in client.get(PAGES[ui]).text
+    with TestClient(make(FACTORIES[ui](title="A <b>title</b>"))) as client:
+        assert "<title>A &lt;b&gt;title&lt;/b&gt;</title>" in client.get(PAGES[ui]).text
+
+
+@ui_names
+def test_favicons(ui: str) -> None:
+    with TestClient(make(FACTORIES[ui]())) as client:
+        icon = next(u for u in links(client.get(PAGES[ui]).text) if "favicon" in u)
+        response = client.get(icon)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("image/")
+    with TestClient(make(FACTORIES[ui](favicon_url="https://example.com/i.png"))) as client:
+        page = client.get(PAGES[ui])
+        assert '<link rel="icon" href="https://example.com/i.png">' in page.text
+        assert "https://example.com" in policy(page)["img-src"]
+
+
+def test_without_an_icon_the_page_asks_for_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(RedocPlugin, "icon", None)
+    with TestClient(make(redoc())) as client:
+        assert '<link rel="icon" href="data:,">' in client.get("/redoc").text
+
+
+@ui_names
+def test_pages_and_links_follow_the_root_path(ui: str) -> None:
+    inner = make(FACTORIES[ui]())
+    outer = App(routes=[Mount("/api", app=inner)])
+    with TestClient(outer) as client:
+        page = client.get(f"/api{PAGES[ui]}")
+        assert page.status_code == 200
+        own = [u for u in links(page.text) if u.startswith("/")]
+        assert own
+        assert all(u.startswith("/api/") for u in own)
+        assert set(fetch_links(client, page.text).values()) == {200}
+        assert '"/api/openapi.json"' in page.text
+
+
+def test_swagger_config_is_passed_through() -> None:
+    plugin = swagger_ui(
+        config={
+            "deepLinking": False,
+            "persistAuthorization": True,
+            "syntaxHighlight": {"theme": "obsidian"},
+            "docExpansion": "none",
+        }
+    )
+    with TestClient(make(plugin)) as client:
+        config = inline_json(client.get("/docs").text, "config")
+    assert config == {
+        "dom_id": "#swagger-ui",
+        "layout": "BaseLayout",
+        "deepLinking": False,
+        "showExtensions": True,
+        "showCommonExtensions": True,
+        "validatorUrl": None,
+        "url": "/openapi.json",
+        "oauth2RedirectUrl": "/docs/oauth2-redirect",
+        "persistAuthorization": True,
+        "syntaxHighlight": {"theme": "obsidian"},
+        "docExpansion": "none",
+    }
+
+
+def test_redoc_and_scalar_config_is_passed_through() -> None:
+    app = make(redoc(config={"hideDownloadButton": True}), scalar(config={"theme": "purple"}))
+    with TestClient(app) as client:
+        page = client.get("/redoc")
+        assert inline_json(page.text, "options") == {
+            "disableTelemetry": True,
+            "nonce": nonce_of(page),  # ReDoc 2 gives it to its style elements
+            "hideDownloadButton": True,
+        }
+        assert (
+            'Scalar.createApiReference("#app", '
+            '{"withDefaultFonts":false,"telemetry":false,"agent":{"disabled":true},'
+            '"url":"/openapi.json","theme":"purple"});'
+        ) in client.get("/scalar").text
+
+
+def test_swagger_init_oauth_and_the_redirect_page() -> None:
+    init = {"clientId": "docs", "scopes": ["read"], "usePkceWithAuthorizationCodeGrant": True}
+    with TestClient(make(swagger_ui(init_oauth=init))) as client:
+        page = client.get("/docs")
+        assert inline_json(page.text, "initOAuth") == init
+        redirect = client.get("/docs/oauth2-redirect")
+        assert redirect.status_code == 200
+        assert '<meta charset="utf-8">' in redirect.text
+        assert "<script>" not in redirect.text  # nothing inline
+        assert set(fetch_links(client, redirect.text).values()) == {200}
+        assert policy(redirect)["script-src"] == ["'self'"]
+    with TestClient(make(swagger_ui())) as client:
+        assert inline_json(client.get("/docs").text, "initOAuth") is None
+
+
+def test_the_redirect_page_can_move_or_go() -> None:
+    with TestClient(make(swagger_ui(oauth2_redirect_url="/auth/back"))) as client:
+        assert client.get("/auth/back").status_code == 200
+        assert inline_json(client.get("/docs").text, "config")["oauth2RedirectUrl"] == "/auth/back"
+    with TestClient(make(swagger_ui(oauth2_redirect_url=None))) as client:
+        assert client.get("/docs/oauth2-redirect").status_code == 404
+        assert "oauth2RedirectUrl" not in inline_json(client.get("/docs").text, "config")
+
+
+def test_without_a_page_the_files_and_redirect_page_are_still_served() -> None:
+    with TestClient(make(swagger_ui(url=None))) as client:
+        assert client.get("/docs").status_code == 404
+        assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
+        assert client.get("/docs/oauth2-redirect").status_code == 200
+
+
+@ui_names
+def test_paths_are_configurable(ui: str) -> None:
+    plugin = FACTORIES[ui](url="/help", assets_url="/static/help")
+    with TestClient(make(plugin)) as client:
+        page = client.get("/help")
+        assert page.status_code == 200
+        assert any(u.startswith("/static/help/") for u in links(page.text))
+        assert set(fetch_links(client, page.text).values()) == {200}
+
+
+@ui_names
+def test_cdn_mode_serves_no_files(ui: str) -> None:
+    cdn = {"swagger": "swagger-ui-dist@5", "redoc": "redoc@3", "scalar": "api-reference@1"}[ui]
+    with TestClient(make(FACTORIES[ui](cdn=True))) as client:
+        page = client.get(PAGES[ui])
+        assert client.get(BUNDLES[ui]).status_code == 404
+    scripts = [u for u in links(page.text) if u.endswith(".js")] or [
+        inline_json(page.text, "bundle") if ui == "redoc" else ""
+    ]
+    assert all(u.startswith("https://cdn.jsdelivr.net/npm/") for u in scripts if u)
+    assert cdn in page.text
+    found = policy(page)
+    for directive in ("script-src", "style-src", "img-src", "font-src"):
+        assert "https://cdn.jsdelivr.net" in found[directive]
+    assert found["connect-src"] == ["'self'"]
+
+
+def test_redoc_loads_its_bundle_from_the_cdn_url() -> None:
+    app = make(redoc(cdn=True, cdn_url="https://unpkg.example/redoc@2.5.0/bundles/"))
+    with TestClient(app) as client:
+        page = client.get("/redoc")
+    assert inline_json(page.text, "bundle") == (
+        "https://unpkg.example/redoc@2.5.0/bundles/redoc.standalone.js"
+    )
+    assert "https://unpkg.example" in policy(page)["script-src"]
+
+
+def test_swagger_redirect_page_in_cdn_mode() -> None:
+    with TestClient(make(swagger_ui(cdn=True))) as client:
+        redirect = client.get("/docs/oauth2-redirect")
+    assert links(redirect.text) == [
+        "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/oauth2-redirect.js"
+    ]
+
+
+@ui_names
+def test_no_files_and_no_cdn_fails_when_the_app_is_made(
+    ui: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin_class = {"swagger": SwaggerUIPlugin, "redoc": RedocPlugin, "scalar": ScalarPlugin}[ui]
+    requirement = plugin_class.packages[0].requirement
+    missing = PackageAssets("pegboard_no_such_package", requirement, "x", {})
+    monkeypatch.setattr(plugin_class, "packages", (missing,))
+    factory = plugin_class.factory
+    with pytest.raises(PluginError) as error:
+        make(FACTORIES[ui]())
+    message = str(error.value)
+    assert f"{factory}() found no {plugin_class.label} files to serve" in message
+    assert f"pip install 'pegboard[{ui}]'" in message
+    assert f"(or just {requirement})" in message
+    assert "pegboard docs-assets DIR" in message
+    assert f"{factory}(assets_dir=DIR)" in message
+    assert f"{factory}(cdn=True)" in message
+    make(FACTORIES[ui](cdn=True))  # the CDN needs no files
+
+
+@ui_names
+def test_every_response_has_its_own_nonce(ui: str) -> None:
+    with TestClient(make(FACTORIES[ui]())) as client:
+        first, second = client.get(PAGES[ui]), client.get(PAGES[ui])
+    assert nonce_of(first) != nonce_of(second)
+    for page in (first, second):
+        nonce = nonce_of(page)
+        assert f'<script nonce="{nonce}"' in page.text or f'type="module" nonce="{nonce}"' in (
+            page.text
+        )
+        assert page.text.count(nonce) >= 2  # the meta tag and each inline element
+        assert page.headers["cache-control"] == "no-store"
+
+
+@ui_names
+def test_the_policy(ui: str) -> None:
+    with TestClient(make(FACTORIES[ui]())) as client:
+        page = client.get(PAGES[ui])
+    nonce = f"'nonce-{nonce_of(page)}'"
+    styles = ["'self'", "'unsafe-inline'"] if ui == "scalar" else ["'self'", nonce]
+    assert policy(page) == {
+        "default-src": ["'none'"],
+        "script-src": ["'self'", nonce],
+        "style-src": styles,
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+
+
+def test_the_policy_can_be_extended_or_left_out() -> None:
+    extended = swagger_ui(
+        csp={"connect-src": ["https://login.example.com"], "worker-src": "'self'"}
+    )
+    with TestClient(make(extended)) as client:
+        found = policy(client.get("/docs"))
+    assert found["connect-src"] == ["'self'", "https://login.example.com"]
+    assert found["worker-src"] == ["'self'"]
+    with TestClient(make(swagger_ui(csp=False))) as client:
+        assert "content-security-policy" not in client.get("/docs").headers
+
+
+def test_inline_json_cannot_close_the_script() -> None:
+    hostile = "</script><script>alert(1)</script>"
+    with TestClient(make(swagger_ui(config={"x": hostile}, title=hostile))) as client:
+        page = client.get("/docs").text
+    assert "<script>alert(1)" not in page
+    assert inline_json(page, "config")["x"] == hostile
+
+
+def test_the_plugins_say_what_they_are() -> None:
+    assert repr(swagger_ui()) == "SwaggerUIPlugin(url='/docs')"
+    assert repr(redoc(url=None)) == "RedocPlugin(url=None)"
+    assert SwaggerUIPlugin.plugin_info.requires == ("openapi",)
+    assert get_openapi(make(scalar()))["info"]["title"] == "Shop"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"url": "docs"}, "must start with '/', got 'docs'"),
+        ({"assets_url": "assets"}, "must start with '/', got 'assets'"),
+        ({"oauth2_redirect_url": "back"}, "must start with '/', got 'back'"),
+        ({"openapi_url": "openapi.json"}, "openapi_url= must start with '/' or be absolute"),
+        ({"cdn_url": "cdn.example.com/x"}, "cdn_url= must be an absolute http"),
+        ({"cdn": True, "assets_dir": "x"}, "cdn=True and assets_dir= both"),
+        ({"config": {"f": object()}}, "config= must hold JSON values only"),
+        ({"config": ["deepLinking"]}, "config= must be a dict"),
+        ({"init_oauth": {"client_id": "x"}}, "init_oauth= has 'client_id', which Swagger UI"),
+        ({"csp": "default-src 'none'"}, "csp= takes True, False or a dict"),
+        ({"csp": {"script-src": "'self'; x"}}, "must be sources without ';'"),
+        ({"csp": {"script src": "'self'"}}, "not a directive name"),
+    ],
+)
+def test_mistakes_are_refused_by_the_factory(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(PluginError, match=r"^swagger_ui\(\): ") as error:
+        swagger_ui(**options)
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("factory", [redoc, scalar])
+def test_redoc_and_scalar_refuse_mistakes_too(factory: Callable[..., Any]) -> None:
+    with pytest.raises(PluginError, match=rf"^{factory.__name__}\(\): .*'docs'"):
+        factory(url="docs")
