@@ -17,7 +17,8 @@ def load_module(relative_path: str) -> ModuleType:
     path = ROOT / relative_path
     name = "sample_" + "_".join(path.relative_to(ROOT).with_suffix("").parts).replace("-", "_")
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None, path
+    assert spec is not None, path
+    assert spec.loader is not None, path
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)

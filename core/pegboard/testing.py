@@ -5,12 +5,44 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import click
+import click.testing
 from starlette.testclient import TestClient
 
 from pegboard.applications import App
-from pegboard.plugins import installed_plugins, load_plugin, plugin_info_of
+from pegboard.plugins import (
+    CORE_INFO,
+    PluginInfo,
+    installed_plugins,
+    load_plugin,
+    plugin_info_of,
+)
 
-__all__ = ["TestClient", "check_plugin", "make_app"]
+__all__ = ["FIRST_PARTY", "TestClient", "check_plugin", "invoke_cli", "make_app"]
+
+
+def invoke_cli(*args: str, input: str | None = None) -> click.testing.Result:
+    """Run the ``pegboard`` command in this process, as the shell would run it.
+
+    The commands of installed plugins are there, as in ``pegboard --help``. Returns
+    click's ``Result`` (``exit_code``, ``output``); exceptions other than click's
+    propagate, so a broken command fails the test with its traceback.
+    """
+    from pegboard import cli as cli_module
+
+    # A copy, so commands added here never leak into the global group.
+    group = click.Group(
+        name="pegboard",
+        commands=dict(cli_module.cli.commands),
+        callback=cli_module.cli.callback,
+        params=list(cli_module.cli.params),
+        help=cli_module.cli.help,
+    )
+    cli_module._add_plugin_commands(group, installed_plugins())
+    runner = click.testing.CliRunner()
+    return runner.invoke(
+        group, list(args), input=input, prog_name="pegboard", catch_exceptions=False
+    )
 
 
 def make_app(*plugins: object, **kwargs: Any) -> App:
@@ -18,34 +50,75 @@ def make_app(*plugins: object, **kwargs: Any) -> App:
     return App(plugins=list(plugins), **kwargs)
 
 
+#: The first-party plugins, by installed name, that :func:`check_plugin` tries yours beside.
+FIRST_PARTY = ("validation", "di", "security", "openapi", "swagger", "redoc", "scalar")
+
+
 def check_plugin(
     factory: Callable[[], object],
     *,
-    alongside: Sequence[str] = ("validation", "di", "security", "openapi"),
+    alongside: Sequence[str] = FIRST_PARTY,
 ) -> None:
     """Check a plugin the way pegboard checks its own.
 
     Builds an app with the plugin alone (plus what it requires), which validates its
-    hook implementations against the hookspecs, serves a request through it, then does
-    the same beside each installed, importable plugin named in ``alongside``.
-    ``factory`` returns a
-    fresh plugin object each call. Raises on the first problem.
+    hook implementations against the hookspecs, and serves a request through it. Then,
+    for each installed plugin named in ``alongside`` that works here without yours, it
+    checks that no route option is declared twice and does the same beside it; finally
+    with all of them at once. ``factory`` returns a fresh plugin object each call.
+    Raises on the first problem.
     """
-    plugin = factory()
-    info = plugin_info_of(plugin)
+    info = plugin_info_of(factory())
     required = [load_plugin(name) for name in info.requires]
-    _serve_once([*required, plugin])
+    _check_options(info, [plugin_info_of(p) for p in required])
+    _serve_once([*required, factory()])
     available = installed_plugins()
+    working: list[str] = []
     for name in alongside:
         if name == info.name or name in info.requires or name not in available:
             continue
         try:
-            extra = load_plugin(name)
-        except ImportError:  # installed without its extra (e.g. no pydantic): nothing to check
+            # The other plugin alone first: if it cannot serve here (say, its extra is
+            # not installed), that is no fault of the plugin being checked.
+            _serve_once(_with_requirements([name], ()))
+        except Exception:
             continue
-        needs = [load_plugin(n) for n in plugin_info_of(extra).requires if n not in info.requires]
-        needs = [p for p in needs if plugin_info_of(p).name != info.name]
-        _serve_once([*required, *needs, extra, factory()])
+        others = _with_requirements([name], (*info.requires, info.name))
+        _check_options(info, [plugin_info_of(p) for p in others])
+        _serve_once([*required, *others, factory()])
+        working.append(name)
+    if len(working) > 1:
+        others = _with_requirements(working, (*info.requires, info.name))
+        _serve_once([*required, *others, factory()])
+
+
+def _with_requirements(names: Sequence[str], exclude: Sequence[str]) -> list[object]:
+    """Fresh plugin objects for ``names`` and what they require, minus ``exclude``."""
+    loaded: dict[str, object] = {}
+
+    def add(name: str) -> None:
+        if name in loaded or name in exclude:
+            return
+        plugin = load_plugin(name)
+        for required in plugin_info_of(plugin).requires:
+            add(required)
+        loaded[name] = plugin
+
+    for name in names:
+        add(name)
+    return list(loaded.values())
+
+
+def _check_options(info: PluginInfo, others: Sequence[PluginInfo]) -> None:
+    mine = {option.name for option in info.route_options}
+    for other in [CORE_INFO, *others]:
+        shared = mine & {option.name for option in other.route_options}
+        if shared:
+            raise AssertionError(
+                f"Plugin {info.name!r} declares route option(s) {sorted(shared)} that "
+                f"{other.name!r} declares too; rename yours, e.g. prefixed with "
+                f"'{info.name.replace('-', '_')}_'."
+            )
 
 
 def _serve_once(plugins: list[object]) -> None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from pegboard import App, PluginInfo, hookimpl
-from pegboard.testing import check_plugin, make_app
+from pegboard import App, PluginInfo, RouteOption, hookimpl
+from pegboard.testing import check_plugin, invoke_cli, make_app
 from tests.core.sample_plugins import Recorder, Tagger
 
 pytest_plugins = ["pytester"]
@@ -83,3 +83,72 @@ def test_check_plugin_loads_requirements_by_name(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(plugins_module, "installed_plugins", lambda: fake)
     monkeypatch.setattr(testing_module, "installed_plugins", lambda: fake)
     check_plugin(lambda: Recorder("needs-tagger", requires=("tagger",)), alongside=("tagger",))
+
+
+def fake_installed(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    from importlib.metadata import EntryPoint
+
+    from pegboard import plugins as plugins_module
+    from pegboard import testing as testing_module
+
+    fake = {name: EntryPoint(name, value, "pegboard.plugins") for name, value in values.items()}
+    monkeypatch.setattr(plugins_module, "installed_plugins", lambda: fake)
+    monkeypatch.setattr(testing_module, "installed_plugins", lambda: fake)
+
+
+def test_check_plugin_refuses_route_options_declared_twice(monkeypatch: pytest.MonkeyPatch):
+    fake_installed(monkeypatch, tagger="tests.core.sample_plugins:tagger")
+
+    def clashing() -> Recorder:
+        return Recorder("clash", route_options=(RouteOption("flavour"),))
+
+    with pytest.raises(AssertionError, match=r"\['flavour'\] that 'tagger' declares too"):
+        check_plugin(clashing, alongside=("tagger",))
+    with pytest.raises(AssertionError, match=r"\['tags'\] that 'pegboard' declares too"):
+        check_plugin(lambda: Recorder("core-clash", route_options=(RouteOption("tags"),)))
+
+
+def test_check_plugin_tries_each_plugin_alongside_then_all_together(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    fake_installed(
+        monkeypatch,
+        tagger="tests.core.sample_plugins:tagger",
+        broken="no_such_module_xyz:plugin",  # fails on its own here: not your plugin's fault
+    )
+    seen: list[list[str]] = []
+
+    class Watcher:
+        plugin_info = PluginInfo(name="watcher")
+
+        @hookimpl
+        def pegboard_configure(self, app: App) -> None:
+            seen.append(app.plugins)
+
+    check_plugin(Watcher, alongside=("tagger", "broken", "missing", "watcher"))
+    assert seen == [["watcher"], ["tagger", "watcher"]]
+    seen.clear()
+    check_plugin(Watcher, alongside=("tagger", "tagger-too"))
+    assert seen == [["watcher"], ["tagger", "watcher"]]  # one working: no combined run
+
+
+def test_check_plugin_default_covers_every_first_party_plugin():
+    from pegboard.testing import FIRST_PARTY
+
+    assert set(FIRST_PARTY) == {"validation", "di", "security", "openapi"} | {
+        "swagger",
+        "redoc",
+        "scalar",
+    }
+
+
+def test_invoke_cli_runs_installed_plugins_commands(monkeypatch: pytest.MonkeyPatch):
+    from pegboard.cli import cli
+
+    fake_installed(monkeypatch, hello="tests.core.sample_commands")
+    before = dict(cli.commands)
+    result = invoke_cli("hello", "--name", "ann")
+    assert result.exit_code == 0, result.output
+    assert result.output == "hello ann\n"
+    assert invoke_cli("--version").output.startswith("pegboard, version")
+    assert dict(cli.commands) == before  # the global group is left alone

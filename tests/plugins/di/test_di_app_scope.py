@@ -5,10 +5,10 @@ from typing import Annotated
 
 import anyio
 import pytest
-from pegboard_di import AppScopeNotRunning, Depends, di, overrides, resolve
 from starlette.testclient import TestClient
 
 from pegboard import App, Request, RouteDefinitionError, StartupError
+from pegboard_di import AppScopeNotRunning, Depends, di, overrides, resolve
 
 
 def test_created_once_at_startup_and_closed_at_shutdown():

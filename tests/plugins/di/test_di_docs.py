@@ -8,11 +8,11 @@ from types import ModuleType
 
 import anyio
 import pytest
-from pegboard_di import AppScopeNotRunning, overrides
 from starlette.testclient import TestClient
 
 from pegboard import RouteDefinitionError
 from pegboard.descriptions import ParameterDescription
+from pegboard_di import AppScopeNotRunning, overrides
 
 pytest_plugins = ["pytester"]
 

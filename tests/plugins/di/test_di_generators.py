@@ -8,11 +8,11 @@ from typing import Any
 import anyio
 import anyio.to_thread
 import pytest
-from pegboard_di import Depends, di
 from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pegboard import App, BackgroundTasks, HTTPException, Middleware
+from pegboard_di import Depends, di
 
 
 class RecordSend:

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 import attrs
 import pytest
-from pegboard_di import Depends, dependency_resolver, di
 from starlette.testclient import TestClient
 
 from pegboard import (
@@ -23,6 +22,7 @@ from pegboard import (
     hookimpl,
 )
 from pegboard.descriptions import Description, SecurityDescription
+from pegboard_di import Depends, dependency_resolver, di
 
 
 @attrs.frozen

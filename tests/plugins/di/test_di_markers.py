@@ -4,9 +4,9 @@ from typing import Annotated
 
 import attrs
 import pytest
-from pegboard_di import Depends
 
 from pegboard import Marker, ParamInfo, RouteDefinitionError
+from pegboard_di import Depends
 
 
 def get_db() -> str:

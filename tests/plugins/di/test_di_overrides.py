@@ -4,10 +4,10 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import pytest
-from pegboard_di import DependencyOverrides, Depends, di, overrides
 from starlette.testclient import TestClient
 
 from pegboard import App, PluginError, Request, RouteDefinitionError
+from pegboard_di import DependencyOverrides, Depends, di, overrides
 
 
 async def get_db() -> str:

@@ -3,9 +3,9 @@
 from typing import Any
 
 import pytest
-from pegboard_di import Depends, di
 
 from pegboard import App, RouteDefinitionError
+from pegboard_di import Depends, di
 
 
 def build_error(handler: Any, **options: Any) -> str:

@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from pegboard_di import Depends, DIPlugin, di
 from starlette.testclient import TestClient
 
 from pegboard import App, Request
 from pegboard.descriptions import ParameterDescription
 from pegboard.testing import check_plugin
+from pegboard_di import Depends, DIPlugin, di
 
 
 def test_enabled_by_name_and_declares_its_option():

@@ -4,10 +4,10 @@ import threading
 from typing import Annotated, Any
 
 import pytest
-from pegboard_di import Depends, di
 from starlette.testclient import TestClient
 
 from pegboard import App, HTTPException, Request, RequestValidationError, WebSocket
+from pegboard_di import Depends, di
 
 
 def test_default_value_and_annotated_styles():

@@ -5,9 +5,9 @@ from typing import Annotated, Any
 
 import anyio
 import pytest
-from pegboard_di import AppScopeNotRunning, Depends, di, overrides, resolve
 
 from pegboard import App, PluginError, Request, RequestValidationError
+from pegboard_di import AppScopeNotRunning, Depends, di, overrides, resolve
 
 events: list[str] = []
 

@@ -1,9 +1,9 @@
 """dependencies=[...] on the app, routers and routes."""
 
-from pegboard_di import Depends, di
 from starlette.testclient import TestClient
 
 from pegboard import App, HTTPException, Request, Router
+from pegboard_di import Depends, di
 
 
 def test_app_router_and_route_dependencies_run_outermost_first():

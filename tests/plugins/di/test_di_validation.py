@@ -3,11 +3,11 @@
 from typing import Annotated
 
 import pytest
-from pegboard_di import Depends, di
 from starlette.testclient import TestClient
 
 from pegboard import App
 from pegboard.descriptions import ParameterDescription
+from pegboard_di import Depends, di
 
 validation_plugin = pytest.importorskip("pegboard_validation")
 Header, Query, validation = (

@@ -1,0 +1,116 @@
+{%- set pkg = cookiecutter.__package_name -%}
+{%- set cls = cookiecutter.__class_name -%}
+{%- set factory = cookiecutter.__factory -%}
+{%- set desc = cookiecutter.description|replace('\\', '\\\\')|replace('"', '\\"') -%}
+"""The plugin object: its metadata, the route option it declares, and its hooks.
+
+Hooks run while an app is set up and built, never per request: they read options and
+hand back plain objects (here an ASGI middleware) that the core composes into each
+route once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from pegboard import (
+    App,
+    Middleware,
+    PluginError,
+    PluginInfo,
+    RouteDefinitionError,
+    RouteInfo,
+    RouteOption,
+    hookimpl,
+)
+
+from {{ pkg }}._version import __version__
+from {{ pkg }}.cli import {{ cookiecutter.__option }}_command
+from {{ pkg }}.middleware import HeaderMiddleware
+from {{ pkg }}.options import OPTION, header_value
+
+if TYPE_CHECKING:
+    import click
+
+{% if desc|length <= 84 -%}
+DESCRIPTION = "{{ desc }}"
+{%- else -%}
+DESCRIPTION = (
+    "{{ desc|wordwrap(80, break_long_words=False, wrapstring=' "\n    "', break_on_hyphens=False) }}"
+)
+{%- endif %}
+
+# Header names are tokens; values here are printable ASCII, safe in any response.
+_HEADER_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
+_HEADER_VALUE = re.compile(r"[ -~]*")
+
+
+class {{ cls }}:
+    """Adds a response header to the routes that set the ``{{ cookiecutter.__option }}`` option.
+
+    Create it with :func:`{{ factory }}`. One object may be enabled in several apps, so it
+    keeps no per-app state (that would go in ``app.stash``).
+    """
+
+    def __init__(self, header: str) -> None:
+        self.header = header
+        self.plugin_info = PluginInfo(
+            name="{{ cookiecutter.plugin_name }}",
+            version=__version__,
+            # Plugins that must be enabled too, such as ("di",). Enabling this one
+            # without them fails at startup with a message that says what to add.
+            requires=(),
+            route_options=(
+                RouteOption(OPTION, "replace", f"The value of the {header} response header."),
+            ),
+            description=DESCRIPTION,
+        )
+
+    def __repr__(self) -> str:
+        return f"{{ cls }}(header={self.header!r})"
+
+    @hookimpl
+    def pegboard_route_added(self, app: App, route: RouteInfo) -> None:
+        # Checked when the route is defined, so a mistake fails at startup and names
+        # the route, rather than surfacing on some request later.
+        value = header_value(route)
+        if value is not None and not (isinstance(value, str) and _HEADER_VALUE.fullmatch(value)):
+            raise RouteDefinitionError(
+                f"Route {route.label}: {OPTION}= takes printable ASCII text for the "
+                f"{self.header} header, or None; got {value!r}."
+            )
+
+    @hookimpl
+    def pegboard_route_middleware(self, app: App, route: RouteInfo) -> list[Middleware] | None:
+        value = header_value(route)
+        if route.kind != "http" or not isinstance(value, str):
+            return None  # routes without the option pay nothing
+        return [Middleware(HeaderMiddleware, name=self.header, value=value)]
+
+    # optionalhook: the OpenAPI plugin defines this hook. In apps without it, this
+    # method is never called, and the plugin still loads.
+    @hookimpl(optionalhook=True)
+    def pegboard_openapi_operation(
+        self, app: App, route: RouteInfo, method: str, operation: dict[str, Any], components: Any
+    ) -> None:
+        value = header_value(route)
+        if value is None:
+            return
+        for response in operation.get("responses", {}).values():
+            response.setdefault("headers", {})[self.header] = {
+                "description": "Set by {{ cookiecutter.__dist_name }}.",
+                "schema": {"type": "string", "enum": [value]},
+            }
+
+    @hookimpl
+    def pegboard_add_commands(self, cli: click.Group) -> None:
+        # Called for every installed plugin when the pegboard command starts.
+        cli.add_command({{ cookiecutter.__option }}_command)
+
+
+def {{ factory }}(header: str = "{{ cookiecutter.__header }}") -> {{ cls }}:
+    """The plugin, for ``App(plugins=[{{ factory }}()])``; ``header`` names the response header."""
+    if not _HEADER_NAME.fullmatch(header):
+        raise PluginError(f"{{ factory }}(header={header!r}): not a valid header name.")
+    return {{ cls }}(header)

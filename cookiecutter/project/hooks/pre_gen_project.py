@@ -1,0 +1,55 @@
+"""Refuse answers that would generate a broken project, saying what to answer instead.
+
+Runs before any file is written. Plugins that need another plugin are refused
+rather than silently enabling the other one, so the generated app enables exactly
+the plugins that were chosen.
+"""
+
+import json
+import keyword
+import re
+import sys
+
+answers = json.loads(r"""{{ cookiecutter | jsonify }}""")
+
+# Each plugin -> the plugin it needs, with the names the prompts use.
+NEEDS = {"security": "di", "docs_ui": "openapi"}
+RESERVED = {"pegboard", "tests", "test", "app", "main", "settings", "routes"}
+
+
+def problems() -> list[str]:
+    found = []
+    for plugin, needed in NEEDS.items():
+        if answers[plugin] and not answers[needed]:
+            found.append(
+                f"{plugin} needs {needed}: answer yes to both, or no to {plugin} "
+                f"(with --no-input: --extra-context {needed}=yes or {plugin}=no)."
+            )
+    package = answers["package_name"]
+    if not package.isidentifier() or keyword.iskeyword(package) or package != package.lower():
+        found.append(
+            f"package_name {package!r} is not a lowercase Python identifier; "
+            "use letters, digits and underscores, such as 'my_service'."
+        )
+    elif package in RESERVED or package.startswith("pegboard_"):
+        found.append(
+            f"package_name {package!r} is reserved (it would clash with pegboard or its "
+            "plugins); pick another, such as 'my_service'."
+        )
+    if not re.search(r"[A-Za-z0-9]", answers["project_name"]):
+        found.append(
+            f"project_name {answers['project_name']!r} gives no usable folder name; "
+            "use letters and digits, such as 'My Service'."
+        )
+    for field in ("description", "author"):
+        if any(ch in answers[field] for ch in "\r\n\t"):
+            found.append(f"{field} must be one line.")
+    return found
+
+
+errors = problems()
+if errors:
+    print("Cannot generate the project:", file=sys.stderr)
+    for error in errors:
+        print(f"  - {error}", file=sys.stderr)
+    sys.exit(1)
