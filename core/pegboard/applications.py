@@ -25,7 +25,12 @@ from pegboard.exceptions import (
     StartupError,
 )
 from pegboard.params import ParamInfo, describe_callable
-from pegboard.plugins import PluginManager, plugin_declaring_option, plugin_for_module
+from pegboard.plugins import (
+    PluginManager,
+    factory_call,
+    plugin_declaring_option,
+    plugin_for_module,
+)
 from pegboard.resolvers import Resolver
 from pegboard.responses import JSONResponse
 from pegboard.routing import Route, RouteDecorators, RouteInfo, Router, WebSocketRoute
@@ -295,7 +300,9 @@ def _unknown_option_message(info: RouteInfo, option: str, enabled: list[str]) ->
     message = f"Route {info.label} uses option {option!r}, which no enabled plugin declares."
     provider, failed = plugin_declaring_option(option)
     if provider is not None and provider not in enabled:
-        return f"{message} Enable the plugin that reads it: App(plugins=[{provider}()])."
+        return (
+            f"{message} Enable the plugin that reads it: App(plugins=[{factory_call(provider)}])."
+        )
     message += f" Check the spelling; enabled plugins: {', '.join(enabled) or 'none'}."
     if failed:
         broken = "; ".join(f"{name} ({error})" for name, error in failed.items())
@@ -312,7 +319,7 @@ def _unresolved_message(route: RouteInfo, param: ParamInfo, enabled: list[str]) 
         if provider is not None and provider not in enabled:
             return (
                 f"{where} uses {type(marker).__name__}() from plugin {provider!r}, which is "
-                f"not enabled. Enable it: App(plugins=[{provider}()])."
+                f"not enabled. Enable it: App(plugins=[{factory_call(provider)}])."
             )
         return f"{where} uses {type(marker).__name__}(), which no enabled plugin resolves."
     if "validation" in enabled:

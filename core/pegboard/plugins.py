@@ -129,6 +129,20 @@ def load_plugin(name: str) -> object:
     return loaded
 
 
+def factory_call(name: str) -> str:
+    """How to write the enabling of an installed plugin in code: ``swagger_ui()``.
+
+    The entry point's attribute is the factory (``pegboard_docs:swagger_ui`` for the
+    plugin named ``swagger``); an installed module is enabled by its name (``"name"``);
+    a plugin that is not installed is assumed to have a factory named like it.
+    """
+    entry_point = installed_plugins().get(name)
+    if entry_point is not None:
+        attr = entry_point.value.partition(":")[2]
+        return f"{attr}()" if attr.isidentifier() else f'"{name}"'
+    return f"{name}()" if name.isidentifier() else f'"{name}"'
+
+
 def _resolve(spec: object) -> object:
     if isinstance(spec, str):
         return load_plugin(spec)
@@ -194,7 +208,8 @@ class PluginManager(pluggy.PluginManager):
                 if required not in infos:
                     raise PluginError(
                         f"Plugin {info.name!r} requires {required!r}, which is not enabled. "
-                        f"Add {required}() to App(plugins=[...]), before {info.name}()."
+                        f"Add {factory_call(required)} to App(plugins=[...]), before "
+                        f"{factory_call(info.name)}."
                     )
         try:
             for info, plugin in _requirements_first(list(infos.values())):

@@ -113,7 +113,7 @@ def test_plugins_command(project: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_run_passes_options_to_uvicorn(project: Path, monkeypatch: pytest.MonkeyPatch):
-    import uvicorn
+    uvicorn = pytest.importorskip("uvicorn")  # the server extra; absent from .venv-core
 
     calls: list[tuple[str, dict[str, Any]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))

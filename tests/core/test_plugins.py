@@ -506,3 +506,19 @@ def test_route_compiled_sees_the_whole_route_and_adds_descriptions():
     (route,) = app.routes
     codes = [d.status_code for d in route.compiled.descriptions if hasattr(d, "status_code")]  # type: ignore[attr-defined]
     assert codes == [200, 299]
+
+
+def test_hints_name_the_factory_of_the_entry_point(monkeypatch: pytest.MonkeyPatch):
+    fake = {
+        "swagger": EntryPoint("swagger", "pegboard_docs:swagger_ui", "pegboard.plugins"),
+        "modular": EntryPoint("modular", "some.module", "pegboard.plugins"),
+    }
+    monkeypatch.setattr(plugins_module, "installed_plugins", lambda: fake)
+    assert plugins_module.factory_call("swagger") == "swagger_ui()"
+    assert plugins_module.factory_call("modular") == '"modular"'
+    assert plugins_module.factory_call("rate-limit") == '"rate-limit"'
+    assert plugins_module.factory_call("cache") == "cache()"
+    with pytest.raises(
+        PluginError, match=r"Add swagger_ui\(\) to App\(plugins=\[\.\.\.\]\), before needs\(\)"
+    ):
+        App(plugins=[Recorder("needs", requires=("swagger",))])
