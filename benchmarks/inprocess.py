@@ -19,33 +19,31 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import importlib
-import json
-import math
-import platform
-import statistics
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+
+from benchmarks.cases import Case, bench_cases, check_response, invalid_cases
+from benchmarks.environment import versions_line
+from benchmarks.stats import Runs, summarize
 
 # --- Registry ---------------------------------------------------------------
 # name -> "module" or "module:attr". The module must expose the ASGI app
 # (`app`, or `attr`) and may expose `build_many_routes(n)`; without it the
-# many-routes endpoint is skipped for that framework. Add pegboard here.
+# many-routes endpoint is skipped for that framework.
 FRAMEWORKS: dict[str, str] = {
     "raw_asgi": "benchmarks.apps.raw_asgi",
     "starlette": "benchmarks.apps.starlette_app",
     "fastapi": "benchmarks.apps.fastapi_app",
     "litestar": "benchmarks.apps.litestar_app",
+    "pegboard_core": "benchmarks.apps.pegboard_core",
+    "pegboard_all": "benchmarks.apps.pegboard_all",
 }
-# Ratios are computed against these (when present in the run).
-BASELINES = ("starlette", "fastapi")
-# Distributions whose versions are printed with the results.
-VERSIONED = ("starlette", "fastapi", "litestar", "pydantic", "pydantic-core", "msgspec")
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -55,102 +53,6 @@ ASGIApp = Callable[
 
 
 # --- Requests ---------------------------------------------------------------
-@dataclass(frozen=True)
-class Case:
-    """One request and what every framework must answer to it."""
-
-    name: str
-    method: str
-    path: str
-    status: int
-    query: str = ""
-    headers: tuple[tuple[str, str], ...] = ()
-    body: bytes = b""
-    # Expected JSON body; None means "status (and expect_headers) only".
-    expect: Any = None
-    expect_headers: tuple[tuple[str, str], ...] = ()
-    many_routes: bool = False  # served by build_many_routes(n) instead of app
-
-
-ITEM = {
-    "name": "widget",
-    "price": 9.5,
-    "tags": ["a", "b"],
-    "owner": {"name": "bob", "email": "bob@example.com"},
-    "internal_note": "from-client",  # accepted on input, must not be echoed
-}
-ITEM_OUT = {k: v for k, v in ITEM.items() if k != "internal_note"}
-JSON_CT = (("content-type", "application/json"),)
-BEARER = (("www-authenticate", "Bearer"),)
-
-
-def get(name: str, path: str, status: int = 200, **kwargs: Any) -> Case:
-    return Case(name, "GET", path, status, **kwargs)
-
-
-def post_json(name: str, data: object, status: int, **kwargs: Any) -> Case:
-    body = data if isinstance(data, bytes) else json.dumps(data).encode()
-    return Case(name, "POST", "/items", status, body=body, headers=JSON_CT, **kwargs)
-
-
-def auth(token: str) -> tuple[tuple[str, str], ...]:
-    return (("authorization", token),)
-
-
-def bench_cases(n_routes: int) -> list[Case]:
-    last = n_routes - 1  # worst case for routers that scan linearly
-    return [
-        get("plain", "/plain", expect={"message": "hello"}),
-        get(
-            "items_get",
-            "/items/42",
-            query="q=foo&limit=5",
-            expect={"id": 42, "q": "foo", "limit": 5},
-        ),
-        post_json("items_post", ITEM, 201, expect=ITEM_OUT),
-        get(
-            "deps",
-            "/deps",
-            headers=(("x-a", "a"), ("x-b", "b")),
-            expect={"a": "a", "b": "b", "combined": "a-b"},
-        ),
-        get("secure", "/secure", headers=auth("Bearer secret-token"), expect={"user": "alice"}),
-        get(
-            f"routes{n_routes}_last",
-            f"/r{last}/42",
-            many_routes=True,
-            expect={"route": last, "id": 42},
-        ),
-    ]
-
-
-def invalid_cases() -> list[Case]:
-    no_owner = {k: v for k, v in ITEM.items() if k != "owner"}
-    return [
-        get("items_get id=0", "/items/0", 422),
-        get("items_get id=abc", "/items/abc", 422),
-        get("items_get limit=0", "/items/1", 422, query="limit=0"),
-        get("items_get limit=101", "/items/1", 422, query="limit=101"),
-        get("items_get limit=x", "/items/1", 422, query="limit=x"),
-        get("items_get defaults", "/items/7", expect={"id": 7, "q": None, "limit": 10}),
-        post_json("items_post long name", {**ITEM, "name": "x" * 51}, 422),
-        post_json("items_post price=0", {**ITEM, "price": 0}, 422),
-        post_json("items_post no owner", no_owner, 422),
-        post_json("items_post email=3", {**ITEM, "owner": {"name": "b", "email": 3}}, 422),
-        post_json("items_post malformed JSON", b"{not json", 422),
-        get("deps missing x-b", "/deps", 422, headers=(("x-a", "a"),)),
-        get("secure no header", "/secure", 401, expect_headers=BEARER),
-        get("secure wrong token", "/secure", 401, headers=auth("Bearer no"), expect_headers=BEARER),
-        get(
-            "secure basic",
-            "/secure",
-            401,
-            headers=auth("Basic secret-token"),
-            expect_headers=BEARER,
-        ),
-    ]
-
-
 def make_scope(case: Case) -> Scope:
     headers = [(b"host", b"bench")]
     headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in case.headers]
@@ -270,40 +172,21 @@ async def call(app: ASGIApp, state: dict[str, Any], case: Case) -> Exchange:
 
 
 # --- Equality check -----------------------------------------------------------
-def check_response(case: Case, ex: Exchange) -> str | None:
-    """Return a description of the mismatch, or None if the response is right."""
-    if ex.status != case.status:
-        return f"status {ex.status} != {case.status}"
-    for name, value in case.expect_headers:
-        if ex.header(name) != value:
-            return f"header {name}: {ex.header(name)!r} != {value!r}"
-    if case.expect is None:
-        return None
-    if ex.header("content-type") != "application/json":
-        return f"content-type {ex.header('content-type')!r}"
-    try:
-        body = json.loads(b"".join(ex.chunks))
-    except ValueError:
-        return f"body is not JSON: {b''.join(ex.chunks)[:80]!r}"
-    if body != case.expect:
-        return f"body {body!r} != {case.expect!r}"
-    return None
-
-
 async def check_all(
     frameworks: list[Framework], cases: list[Case], invalid: list[Case]
-) -> set[tuple[str, str]]:
-    """Print mismatches; return the (framework, case) pairs that failed."""
-    failed: set[tuple[str, str]] = set()
+) -> dict[tuple[str, str], str]:
+    """Print mismatches; return the problem of each (framework, case) pair that failed."""
+    failed: dict[tuple[str, str], str] = {}
     for case in cases + invalid:
         for fw in frameworks:
             target = fw.target(case)
             if target is None:
                 continue
-            problem = check_response(case, await call(*target, case))
+            ex = await call(*target, case)
+            problem = check_response(case, ex.status, ex.header, b"".join(ex.chunks))
             if problem:
-                print(f"MISMATCH {fw.name:<12} {case.name:<28} {problem}", file=sys.stderr)
-                failed.add((fw.name, case.name))
+                print(f"MISMATCH {fw.name:<14} {case.name:<28} {problem}", file=sys.stderr)
+                failed[fw.name, case.name] = problem
     return failed
 
 
@@ -324,9 +207,6 @@ async def run_batch(app: ASGIApp, state: dict[str, Any], case: Case, n: int) -> 
     return time.perf_counter() - start
 
 
-Results = dict[str, dict[str, list[float]]]  # case -> framework -> req/s per repeat
-
-
 async def bench(
     frameworks: list[Framework],
     cases: list[Case],
@@ -334,7 +214,7 @@ async def bench(
     requests: int,
     repeats: int,
     warmup: int,
-) -> Results:
+) -> Runs:
     def targets(case: Case) -> Iterable[tuple[Framework, ASGIApp, dict[str, Any]]]:
         for fw in frameworks:
             target = fw.target(case)
@@ -345,7 +225,7 @@ async def bench(
         for _, app, state in targets(case):
             await run_batch(app, state, case, warmup)
 
-    results: Results = {case.name: {} for case in cases}
+    results: Runs = {case.name: {} for case in cases}
     for rep in range(repeats):
         for case in cases:
             order = list(targets(case))
@@ -355,61 +235,74 @@ async def bench(
                 gc.collect()  # don't bill the previous batch's garbage to this one
                 seconds = await run_batch(app, state, case, requests)
                 results[case.name].setdefault(fw.name, []).append(requests / seconds)
-        print(f"repeat {rep + 1}/{repeats} done", file=sys.stderr)
+        print(f"in-process: repeat {rep + 1}/{repeats} done", file=sys.stderr)
     return results
 
 
-# --- Report -----------------------------------------------------------------
-def paired_ratio(runs: list[float], base_runs: list[float]) -> float:
-    """Median over repeats of the same-repeat ratio.
+# --- Running ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    requests: int = 3000  # per timed batch
+    repeats: int = 7
+    warmup: int = 300
+    routes: int = 100  # routes in the many-routes app
+    frameworks: tuple[str, ...] = tuple(FRAMEWORKS)
+    endpoints: tuple[str, ...] = ()  # empty: all
+    loop: str = "asyncio"
 
-    Both batches of a repeat ran back to back, so a slow spell on the machine
-    mostly cancels out; the ratio is steadier than a ratio of medians.
+
+async def measure(settings: Settings, check_only: bool = False) -> dict[str, Any]:
+    """Check every app's responses, then (unless ``check_only``) time them.
+
+    Returns the settings, the mismatches, the (framework, endpoint) pairs left out
+    of the timings for a wrong response, and :func:`benchmarks.stats.summarize`'s
+    figures.
     """
-    return statistics.median(r / b for r, b in zip(runs, base_runs, strict=True))
+    names = list(settings.frameworks)
+    unknown = [n for n in names if n not in FRAMEWORKS]
+    if unknown:
+        raise SystemExit(f"unknown frameworks: {unknown}; known: {list(FRAMEWORKS)}")
+    frameworks = [load(n, FRAMEWORKS[n], settings.routes) for n in names]
+    cases = bench_cases(settings.routes)
+    if settings.endpoints:
+        cases = [c for c in cases if c.name in settings.endpoints]
+
+    async with contextlib.AsyncExitStack() as stack:
+        for fw in frameworks:
+            await stack.enter_async_context(lifespan(fw.app, fw.state))
+            if fw.routes_app is not None:
+                await stack.enter_async_context(lifespan(fw.routes_app, fw.routes_state))
+        failed = await check_all(frameworks, cases, invalid_cases())
+        print(
+            f"in-process equality check: {len(failed)} mismatching (framework, request) pairs",
+            file=sys.stderr,
+        )
+        bench_names = {c.name for c in cases}
+        excluded = {(f, c) for f, c in failed if c in bench_names}
+        result: dict[str, Any] = {
+            "settings": dataclasses.asdict(settings),
+            "frameworks": names,
+            "mismatches": [
+                {"framework": f, "request": c, "problem": p} for (f, c), p in failed.items()
+            ],
+            "excluded": sorted(f"{f}/{c}" for f, c in excluded),
+            "wrong_on_invalid": sorted(f"{f}/{c}" for f, c in failed.keys() - excluded),
+        }
+        if check_only:
+            return result
+        runs = await bench(
+            frameworks, cases, excluded, settings.requests, settings.repeats, settings.warmup
+        )
+    return {**result, **summarize(runs, names)}
 
 
-def geomean(values: list[float]) -> float:
-    return math.exp(statistics.fmean(math.log(v) for v in values))
+def run(settings: Settings, check_only: bool = False) -> dict[str, Any]:
+    """:func:`measure` on a fresh event loop of the kind the settings ask for."""
+    if settings.loop == "uvloop":
+        import uvloop
 
-
-def render(results: Results, names: list[str]) -> str:
-    bases = [b for b in BASELINES if b in names]
-    head = ["endpoint", "framework", "req/s (median)", "µs/req"]
-    head += [f"vs {b}" for b in bases] + ["spread"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    ratios: dict[tuple[str, str], list[float]] = {(n, b): [] for n in names for b in bases}
-    for case, by_fw in results.items():
-        for fw in (n for n in names if n in by_fw):
-            runs = by_fw[fw]
-            rps = statistics.median(runs)
-            row = [case, fw, f"{rps:,.0f}", f"{1e6 / rps:.1f}"]
-            for b in bases:
-                if b not in by_fw:
-                    row.append("-")
-                    continue
-                r = paired_ratio(runs, by_fw[b])
-                ratios[fw, b].append(r)
-                row.append(f"{r:.2f}x")
-            row.append(f"{(max(runs) - min(runs)) / rps:.0%}")
-            lines.append("| " + " | ".join(row) + " |")
-
-    # One number per framework: geometric mean of its per-endpoint ratios.
-    if bases:
-        lines += ["", "| framework | " + " | ".join(f"geomean vs {b}" for b in bases) + " |"]
-        lines.append("|" + "---|" * (len(bases) + 1))
-        for fw in names:
-            cells = [f"{geomean(ratios[fw, b]):.2f}x" if ratios[fw, b] else "-" for b in bases]
-            lines.append(f"| {fw} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def versions() -> str:
-    found = []
-    for dist in VERSIONED:
-        with contextlib.suppress(PackageNotFoundError):
-            found.append(f"{dist} {version(dist)}")
-    return f"Python {platform.python_version()}; " + ", ".join(found)
+        return uvloop.run(measure(settings, check_only))
+    return asyncio.run(measure(settings, check_only))
 
 
 # --- CLI --------------------------------------------------------------------
@@ -430,52 +323,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-async def amain(args: argparse.Namespace) -> int:
-    names = args.frameworks.split(",") if args.frameworks else list(FRAMEWORKS)
-    unknown = [n for n in names if n not in FRAMEWORKS]
-    if unknown:
-        print(f"unknown frameworks: {unknown}; known: {list(FRAMEWORKS)}", file=sys.stderr)
-        return 2
-    frameworks = [load(n, FRAMEWORKS[n], args.routes) for n in names]
-    cases = bench_cases(args.routes)
-    if args.endpoints:
-        wanted = set(args.endpoints.split(","))
-        cases = [c for c in cases if c.name in wanted]
-
-    async with contextlib.AsyncExitStack() as stack:
-        for fw in frameworks:
-            await stack.enter_async_context(lifespan(fw.app, fw.state))
-            if fw.routes_app is not None:
-                await stack.enter_async_context(lifespan(fw.routes_app, fw.routes_state))
-
-        invalid = invalid_cases()
-        failed = await check_all(frameworks, cases, invalid)
-        print(
-            f"equality check: {len(failed)} mismatching (framework, request) pairs", file=sys.stderr
-        )
-        bench_names = {c.name for c in cases}
-        excluded = {(f, c) for f, c in failed if c in bench_names}
-        if args.check_only:
-            return 1 if excluded else 0
-        results = await bench(frameworks, cases, excluded, args.requests, args.repeats, args.warmup)
-
-    runs = f"{args.requests} requests x {args.repeats} repeats (median)"
-    print(f"\n{versions()}; loop={args.loop}; {runs}\n")
-    print(render(results, names))
-    if excluded:
-        print("\nExcluded (wrong response): " + ", ".join(f"{f}/{c}" for f, c in sorted(excluded)))
-    if warned := sorted(failed - excluded):
-        print("\nWrong status on invalid input: " + ", ".join(f"{f}/{c}" for f, c in warned))
-    return 1 if excluded else 0
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.loop == "uvloop":
-        import uvloop
+    from benchmarks.report import inprocess_table
 
-        return uvloop.run(amain(args))
-    return asyncio.run(amain(args))
+    args = parse_args(argv)
+    settings = Settings(
+        requests=args.requests,
+        repeats=args.repeats,
+        warmup=args.warmup,
+        routes=args.routes,
+        frameworks=tuple(args.frameworks.split(",")) if args.frameworks else tuple(FRAMEWORKS),
+        endpoints=tuple(args.endpoints.split(",")) if args.endpoints else (),
+        loop=args.loop,
+    )
+    result = run(settings, check_only=args.check_only)
+    if not args.check_only:
+        runs = f"{args.requests} requests x {args.repeats} repeats (median)"
+        print(f"\n{versions_line()}; loop={args.loop}; {runs}\n")
+        print(inprocess_table(result))
+    if result["excluded"]:
+        print("\nExcluded (wrong response): " + ", ".join(result["excluded"]))
+    if result["wrong_on_invalid"]:
+        print("\nWrong status on invalid input: " + ", ".join(result["wrong_on_invalid"]))
+    return 1 if result["excluded"] else 0
 
 
 if __name__ == "__main__":

@@ -1,14 +1,26 @@
-"""Litestar: idiomatic declarations (Parameter, Provide, pydantic plugin)."""
+"""Litestar: idiomatic declarations (typed parameter markers, Provide, pydantic plugin).
+
+Written in the style Litestar 2.25 asks for (``QueryParameter``, ``FromPath``,
+``JSONBody``, ``NamedDependency``): the older inferred and ``Parameter(header=...)``
+styles warn that they stop working in Litestar 3.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from litestar import Litestar, Request, Response, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException, ValidationException
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import Parameter
+from litestar.params import (
+    FromPath,
+    FromQuery,
+    HeaderParameter,
+    JSONBody,
+    PathParameter,
+    QueryParameter,
+)
 from litestar.types import ExceptionHandlersMap
 
 from .common import (
@@ -34,9 +46,9 @@ async def plain() -> dict[str, str]:
 # (422, as in FastAPI) instead of a 404 from the typed route segment.
 @get("/items/{id:str}")
 async def get_item(
-    id: Annotated[int, Parameter(ge=ID_MIN)],
-    q: str | None = None,
-    limit: Annotated[int, Parameter(ge=LIMIT_MIN, le=LIMIT_MAX)] = LIMIT_DEFAULT,
+    id: Annotated[int, PathParameter(ge=ID_MIN)],
+    q: FromQuery[str | None] = None,
+    limit: Annotated[int, QueryParameter(ge=LIMIT_MIN, le=LIMIT_MAX)] = LIMIT_DEFAULT,
 ) -> dict[str, Any]:
     return {"id": id, "q": q, "limit": limit}
 
@@ -44,19 +56,19 @@ async def get_item(
 # Litestar does not filter a returned model by the annotation, so project
 # onto ItemOut explicitly (same as the Starlette app). POST defaults to 201.
 @post("/items")
-async def create_item(data: Item) -> ItemOut:
+async def create_item(data: JSONBody[Item]) -> ItemOut:
     return to_out(data)
 
 
-async def dep_a(x_a: Annotated[str, Parameter(header="x-a")]) -> str:
+async def dep_a(x_a: Annotated[str, HeaderParameter(name="x-a")]) -> str:
     return x_a
 
 
-async def dep_b(x_b: Annotated[str, Parameter(header="x-b")]) -> str:
+async def dep_b(x_b: Annotated[str, HeaderParameter(name="x-b")]) -> str:
     return x_b
 
 
-async def dep_combined(a: str, b: str) -> dict[str, str]:
+async def dep_combined(a: NamedDependency[str], b: NamedDependency[str]) -> dict[str, str]:
     return {"a": a, "b": b, "combined": f"{a}-{b}"}
 
 
@@ -68,12 +80,12 @@ async def dep_combined(a: str, b: str) -> dict[str, str]:
         "combined": Provide(dep_combined),
     },
 )
-async def deps(combined: dict[str, str]) -> dict[str, str]:
+async def deps(combined: NamedDependency[dict[str, str]]) -> dict[str, str]:
     return combined
 
 
 async def current_user(
-    authorization: Annotated[str | None, Parameter(header="authorization")] = None,
+    authorization: Annotated[str | None, HeaderParameter(name="authorization")] = None,
 ) -> dict[str, str]:
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or token != TOKEN:
@@ -82,7 +94,7 @@ async def current_user(
 
 
 @get("/secure", dependencies={"user": Provide(current_user)})
-async def secure(user: dict[str, str]) -> dict[str, str]:
+async def secure(user: NamedDependency[dict[str, str]]) -> dict[str, str]:
     return user
 
 
@@ -102,7 +114,7 @@ app = Litestar(
 
 def _route_handler(i: int) -> HTTPRouteHandler:
     @get(f"/r{i}/{{id:int}}", name=f"r{i}")
-    async def endpoint(id: int) -> dict[str, int]:
+    async def endpoint(id: FromPath[int]) -> dict[str, int]:
         return {"route": i, "id": id}
 
     return endpoint

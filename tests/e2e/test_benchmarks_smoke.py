@@ -1,0 +1,60 @@
+"""The benchmark apps answer every benchmarked request alike (benchmarks/inprocess.py).
+
+A benchmark app that breaks (a plugin API change, say) would otherwise only show up
+as a framework missing from the next benchmark run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+import pytest
+
+from benchmarks import inprocess
+
+# Litestar answers malformed JSON with 400 where the others give 422 (documented in
+# benchmarks/README.md); its error bodies are not compared anyway.
+KNOWN_DIFFERENCES = {"litestar/items_post malformed JSON"}
+# The comparison frameworks come from the `bench` dependency group.
+OPTIONAL = {"fastapi": "fastapi", "litestar": "litestar"}
+
+
+def installed_frameworks() -> tuple[str, ...]:
+    return tuple(
+        name
+        for name in inprocess.FRAMEWORKS
+        if name not in OPTIONAL or importlib.util.find_spec(OPTIONAL[name]) is not None
+    )
+
+
+@pytest.mark.slow
+def test_every_app_gives_the_expected_responses() -> None:
+    names = installed_frameworks()
+    assert {"starlette", "pegboard_core", "pegboard_all"} <= set(names)
+
+    result = inprocess.run(inprocess.Settings(frameworks=names), check_only=True)
+
+    assert result["excluded"] == [], result["mismatches"]
+    assert set(result["wrong_on_invalid"]) <= KNOWN_DIFFERENCES, result["mismatches"]
+
+
+async def broken_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """An ASGI app that answers every request with the wrong body (no lifespan)."""
+    if scope["type"] != "http":
+        return
+    body = b'{"message": "goodbye"}'
+    headers = [(b"content-type", b"application/json")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+@pytest.mark.slow
+def test_a_wrong_response_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(inprocess.FRAMEWORKS, "broken", f"{__name__}:broken_app")
+
+    settings = inprocess.Settings(frameworks=("starlette", "broken"), endpoints=("plain",))
+    result = inprocess.run(settings, check_only=True)
+
+    assert result["excluded"] == ["broken/plain"]
+    assert inprocess.main(["--check-only", "-f", "starlette,broken", "-e", "plain"]) == 1
