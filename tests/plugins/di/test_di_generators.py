@@ -217,7 +217,7 @@ def test_generators_without_a_yield_fail_the_request():
 def test_sync_teardown_does_not_wait_for_threads_blocked_in_setups():
     # One pool thread: the second request's setup holds it while it waits for the
     # resource the first request's teardown releases. Teardowns must not need it.
-    import httpx
+    import httpx2 as httpx
 
     resource = threading.Semaphore(1)
 
