@@ -7,8 +7,8 @@ Phases, in order: the in-process benchmark, over-the-wire (with the per-server
 memory), RSS growth over a long run, and start-up. A full run writes
 ``benchmarks/results/latest.{md,png,json}`` and copies the chart to
 ``docs/assets/benchmarks.png``; a quick run writes ``results/quick.*`` only.
-The exit status is 1 if an app answered a benchmarked request wrongly or a
-target was missed.
+The exit status is 1 if an app answered a benchmarked request wrongly or, in a
+full run, a target was missed.
 """
 
 from __future__ import annotations
@@ -116,9 +116,10 @@ def write(results: dict[str, Any], stem: str, docs_chart: Path | None) -> list[P
     return written
 
 
-def failed(results: dict[str, Any]) -> bool:
+def failed(results: dict[str, Any], *, check_targets: bool) -> bool:
     wrong = any(results.get(p, {}).get("excluded") for p in ("inprocess", "wire"))
-    return wrong or not all(t["met"] for t in results["targets"])
+    missed = not all(t["met"] for t in results["targets"])
+    return wrong or (check_targets and missed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     written = write(results, stem, docs_chart)
     print(render_markdown(results))
     print("written: " + ", ".join(str(p.relative_to(HERE.parent)) for p in written))
-    return 1 if failed(results) else 0
+    # A quick run is too short to judge speed on a shared machine: it only proves
+    # that every app answers correctly and that every phase runs.
+    return 1 if failed(results, check_targets=not args.quick) else 0
 
 
 if __name__ == "__main__":
