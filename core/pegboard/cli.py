@@ -85,7 +85,28 @@ def _serve(app: str | None, *, factory: bool, **options: Any) -> None:
             "Serving needs uvicorn. Install it with: pip install 'pegboard[server]'"
         ) from None
     import_string, app_dir = find_app(app)
-    uvicorn.run(import_string, app_dir=app_dir, factory=factory, **options)
+    if options.get("workers", 1) > 1:
+        _serve_workers(import_string, app_dir=app_dir, factory=factory, **options)
+    else:
+        uvicorn.run(import_string, app_dir=app_dir, factory=factory, **options)
+
+
+def _serve_workers(import_string: str, *, app_dir: str, **options: Any) -> None:
+    """Run uvicorn's multi-process supervisor, and fail if a worker could not start.
+
+    ``uvicorn.run`` stops the workers when one fails to start (a plugin's startup
+    raised, say) but then exits 0, which a process manager reads as a clean stop.
+    """
+    from uvicorn import Config
+    from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
+
+    sys.path.insert(0, app_dir)
+    config = Config(import_string, **options)
+    supervisor = Multiprocess(config, sockets=[config.bind_socket()])
+    supervisor.run()
+    if any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes):
+        raise SystemExit(STARTUP_FAILURE)
 
 
 @click.group()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -210,6 +210,10 @@ def _http_endpoint(
             await _unwind(ctx._exit_stack, exc)
             if notify is not None:
                 notify.finish(request, None, exc)
+            if isinstance(exc, ClientDisconnect):
+                # The client left while its body was read: nobody to answer, and not a
+                # server error to log (a traceback per dropped upload floods the logs).
+                return
             raise
         if ctx._exit_stack is not None:
             await ctx._exit_stack.aclose()

@@ -35,10 +35,13 @@ __all__ = ["json_dumps", "jsonable_encoder"]
 _Encoder = Callable[[Any], Any]
 
 
-def _decimal(value: Decimal) -> int | float:
+def _decimal(value: Decimal) -> int | float | None:
+    if not value.is_finite():
+        return None  # NaN and Infinity have no JSON literal: null, as for floats
     if value.as_tuple().exponent >= 0:  # type: ignore[operator]
         return int(value)
-    return float(value)
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def _timedelta(value: datetime.timedelta) -> float:
@@ -181,7 +184,13 @@ def _stdlib_dumps(content: Any) -> bytes:
     return text.encode("utf-8")
 
 
-_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY if orjson else 0
+# Dates and times go through jsonable_encoder (isoformat): orjson 3.13 writes a time
+# with 10 to 99 milliseconds wrongly ("00:00:00.12000" for 12 ms).
+_ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_PASSTHROUGH_DATETIME
+    if orjson
+    else 0
+)
 
 
 def json_dumps(content: Any) -> bytes:

@@ -10,6 +10,7 @@ the app is built, the single ASGI callable compiled for it.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -30,8 +31,14 @@ __all__ = ["Route", "RouteInfo", "Router", "WebSocketRoute"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
 # Compiled once per distinct path: a route and its RouteInfo both need the result.
-_compile_path = functools.lru_cache(maxsize=4096)(compile_path)
+@functools.lru_cache(maxsize=4096)
+def _compile_path(path: str) -> tuple[re.Pattern[str], str, dict[str, Convertor[Any]]]:
+    regex, path_format, convertors = compile_path(path)
+    # Starlette anchors with "$", which also matches before a final newline, so
+    # "/admin%0A" would reach /admin past anything that compares paths exactly.
+    return re.compile(regex.pattern.removesuffix("$") + r"\Z"), path_format, convertors
 
 
 @attrs.frozen(eq=False)

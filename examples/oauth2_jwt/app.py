@@ -160,7 +160,11 @@ def create_app(
         security_scopes.check(claims.get("scope", ""))
         return account
 
-    @app.post("/token", tags=["auth"])
+    @app.post(
+        "/token",
+        tags=["auth"],
+        responses={400: {"description": "Wrong username or password, or a malformed form."}},
+    )
     def login(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
         """Exchange a username and password for an access token (OAuth2 password flow)."""
         account = users.get(form.username)

@@ -63,6 +63,12 @@ class Cover(BaseModel):
     size: int
 
 
+class Problem(BaseModel):
+    """An error the client can fix; ``detail`` says what."""
+
+    detail: str
+
+
 # -- storage: an app-scoped dependency --------------------------------------------------
 
 
@@ -144,6 +150,32 @@ def require_writer(key: Annotated[str, Depends(api_key)]) -> None:
 
 # -- routes -----------------------------------------------------------------------------
 
+# Documented on every route that takes a book id, so clients (and schemathesis) know it.
+NO_BOOK = {404: {"model": Problem, "description": "No book has this id."}}
+
+
+def _link(operation_id: str, description: str) -> dict[str, object]:
+    return {
+        "operationId": operation_id,
+        "parameters": {"book_id": "$response.body#/id"},
+        "description": description,
+    }
+
+
+# OpenAPI links: what a client can do next with the book it just added.
+ADDED_BOOK_LINKS = {
+    201: {
+        "links": {
+            "read": _link("read_book_books__book_id__get", "Read the book."),
+            "replace": _link("replace_book_books__book_id__put", "Replace its details."),
+            "remove": _link("remove_book_books__book_id__delete", "Remove it."),
+            "reviews": _link("list_reviews_books__book_id__reviews_get", "Read its reviews."),
+            "review": _link("add_review_books__book_id__reviews_post", "Review it."),
+            "cover": _link("upload_cover_books__book_id__cover_put", "Upload its cover."),
+        }
+    }
+}
+
 app = App(
     plugins=[
         validation(),
@@ -202,19 +234,19 @@ async def list_books(
     return [book_out(book) for book in found[offset : offset + limit]]
 
 
-@books.get("/{book_id}")
+@books.get("/{book_id}", responses=NO_BOOK)
 async def read_book(book: BookDep) -> BookOut:
     """One book."""
     return book_out(book)
 
 
-@writes.post("", status_code=201)
+@writes.post("", status_code=201, responses=ADDED_BOOK_LINKS)
 async def add_book(data: BookIn, store: StoreDep) -> BookOut:
     """Add a book."""
     return book_out(store.add(data))
 
 
-@writes.put("/{book_id}")
+@writes.put("/{book_id}", responses=NO_BOOK)
 async def replace_book(data: BookIn, book: BookDep, store: StoreDep) -> BookOut:
     """Replace a book's details."""
     for field, value in data.model_dump().items():
@@ -223,14 +255,27 @@ async def replace_book(data: BookIn, book: BookDep, store: StoreDep) -> BookOut:
     return book_out(book)
 
 
-@writes.delete("/{book_id}", status_code=204)
+@writes.delete("/{book_id}", status_code=204, responses=NO_BOOK)
 async def remove_book(book: BookDep, store: StoreDep) -> None:
     """Remove a book."""
     del store.books[book.id]
     store.record("removed", book)
 
 
-@writes.put("/{book_id}/cover", response_model=Cover)
+@writes.put(
+    "/{book_id}/cover",
+    response_model=Cover,
+    responses={**NO_BOOK, 415: {"model": Problem, "description": "Not a PNG or JPEG image."}},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "encoding": {"cover": {"contentType": "image/png, image/jpeg"}}
+                }
+            }
+        }
+    },
+)
 async def upload_cover(book: BookDep, cover: Annotated[UploadFile, File()]) -> Cover:
     """Upload a cover image (PNG or JPEG, up to the app's body size limit)."""
     if cover.content_type not in ("image/png", "image/jpeg"):
@@ -245,13 +290,13 @@ async def upload_cover(book: BookDep, cover: Annotated[UploadFile, File()]) -> C
     return book.cover
 
 
-@books.get("/{book_id}/reviews", tags=["reviews"])
+@books.get("/{book_id}/reviews", tags=["reviews"], responses=NO_BOOK)
 async def list_reviews(book: BookDep) -> list[Review]:
     """Reviews of a book."""
     return book.reviews
 
 
-@books.post("/{book_id}/reviews", status_code=201, tags=["reviews"])
+@books.post("/{book_id}/reviews", status_code=201, tags=["reviews"], responses=NO_BOOK)
 async def add_review(
     book: BookDep,
     rating: Annotated[int, Form(ge=1, le=5)],

@@ -51,6 +51,22 @@ def form_reader(key: StashKey[Any], options: ValidationOptions) -> FormOf:
     return form_of
 
 
+def _describe_files(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # A file sent where a plain field was expected (or a list of files that fails a
+    # constraint) is the error's input: name it instead of dumping or reading the file.
+    return [{**e, "input": _file_summary(e["input"])} if "input" in e else e for e in errors]
+
+
+def _file_summary(value: Any) -> Any:
+    if isinstance(value, StarletteUploadFile):
+        return {"filename": value.filename, "content_type": value.content_type, "size": value.size}
+    if isinstance(value, list):
+        return [_file_summary(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _file_summary(item) for key, item in value.items()}
+    return value
+
+
 def _is_empty(value: Any) -> bool:
     # Browsers send "" for an empty field and a nameless empty part for no file.
     if isinstance(value, StarletteUploadFile):
@@ -102,7 +118,7 @@ def read_form_field(
         try:
             return validate(value)
         except ValidationError as exc:
-            raise RequestValidationError(located_errors(exc, loc)) from None
+            raise RequestValidationError(_describe_files(located_errors(exc, loc))) from None
 
     return read
 
@@ -141,6 +157,7 @@ def read_form_model(
         try:
             return validate(data)
         except ValidationError as exc:
-            raise RequestValidationError(located_errors(exc, ("body",))) from None
+            errors = located_errors(exc, ("body",))
+            raise RequestValidationError(_describe_files(errors)) from None
 
     return read

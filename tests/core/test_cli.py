@@ -117,17 +117,24 @@ def test_run_passes_options_to_uvicorn(project: Path, monkeypatch: pytest.Monkey
 
     calls: list[tuple[str, dict[str, Any]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    # Several workers go to uvicorn's supervisor (the slow reliability tests run it).
+    monkeypatch.setattr(
+        cli_module, "_serve_workers", lambda app, **kw: calls.append((app, {**kw, "pool": 1}))
+    )
     (project / "main.py").write_text(APP_SOURCE)
     runner = CliRunner()
-    assert runner.invoke(cli, ["run", "--port", "9001", "--workers", "2"]).exit_code == 0
+    assert runner.invoke(cli, ["run", "--port", "9001"]).exit_code == 0
+    assert runner.invoke(cli, ["run", "--workers", "2"]).exit_code == 0
     assert runner.invoke(cli, ["dev", "main.py"]).exit_code == 0
     run_app, run_options = calls[0]
     assert run_app == "main:app"
     assert run_options["port"] == 9001
-    assert run_options["workers"] == 2
     assert run_options["host"] == "127.0.0.1"
     assert run_options["app_dir"] == str(project)
-    _, dev_options = calls[1]
+    _, workers_options = calls[1]
+    assert workers_options["workers"] == 2
+    assert workers_options["pool"] == 1
+    _, dev_options = calls[2]
     assert dev_options["reload"] is True
     assert runner.invoke(cli, ["run", "--reload", "--workers", "2"]).exit_code == 2
 

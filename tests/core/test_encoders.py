@@ -140,3 +140,11 @@ def test_orjson_is_used_when_installed():
 
 def test_output_is_compact_utf8():
     assert _stdlib_dumps({"a": "é", "b": [1, 2]}) == '{"a":"é","b":[1,2]}'.encode()
+
+
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity", "-Infinity", "1" + "0" * 400 + ".5"])
+def test_decimals_without_a_json_literal_become_null(value: str):
+    # As NaN and Infinity floats do; these used to raise TypeError (or give inf).
+    number = decimal.Decimal(value)
+    assert jsonable_encoder(number) is None
+    assert json_dumps([number]) == _stdlib_dumps([number]) == b"[null]"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import anyio
 import pytest
 from starlette.testclient import TestClient
 
@@ -188,3 +189,48 @@ def test_request_validation_error_str_lists_each_error():
     exc = RequestValidationError([{"loc": ("query", "x"), "msg": "bad"}])
     assert "query -> x: bad" in str(exc)
     assert exc.errors() == [{"loc": ("query", "x"), "msg": "bad"}]
+
+
+def test_a_client_gone_mid_body_gets_no_answer_and_logs_nothing():
+    # ClientDisconnect is not a server error: no 500 (to nobody) and no traceback.
+    app = App()
+    torn_down: list[str] = []
+
+    @app.post("/upload")
+    async def upload(request: Request) -> int:
+        try:
+            return len(await request.body())
+        finally:
+            torn_down.append("handler")
+
+    sent: list[dict[str, object]] = []
+    messages = iter(
+        [
+            {"type": "http.request", "body": b"part", "more_body": True},
+            {"type": "http.disconnect"},
+        ]
+    )
+
+    async def receive() -> dict[str, object]:
+        return next(messages)
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/upload",
+        "raw_path": b"/upload",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }
+    anyio.run(app, scope, receive, send)  # raises nothing
+    assert sent == []
+    assert torn_down == ["handler"]

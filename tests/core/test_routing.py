@@ -408,3 +408,22 @@ def test_router_lifespan_runs_in_the_including_app():
 def test_router_only_options_are_refused_when_included():
     with pytest.raises(RouteDefinitionError, match="no effect once included"):
         App().include_router(Router(redirect_slashes=False))
+
+
+def test_a_trailing_newline_reaches_no_route():
+    # Starlette anchors with "$", which matches before a final newline: "/admin%0A"
+    # would reach /admin past middleware that compares paths exactly.
+    app = App()
+
+    @app.get("/admin")
+    async def admin() -> str:
+        return "admin"
+
+    @app.get("/items/{n:int}")
+    async def item(n: int) -> int:
+        return n
+
+    client = TestClient(app)
+    assert client.get("/admin").status_code == 200
+    assert client.get("/admin%0A").status_code == 404
+    assert client.get("/items/7%0A").status_code == 404

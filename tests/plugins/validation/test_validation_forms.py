@@ -222,3 +222,32 @@ def test_malformed_multipart_is_400(serve: Any, app: App) -> None:
         "/upload", content=b"--x\r\n", headers={"content-type": "multipart/form-data"}
     )
     assert no_boundary.status_code == 400
+
+
+def test_a_file_where_a_plain_field_is_expected_is_named_in_the_422(serve: Any, app: App) -> None:
+    # The error's input used to be the UploadFile itself, which the 422 could not
+    # encode (a 500); now it is summarized, and the file's content never echoed.
+    @app.post("/rate")
+    async def rate(
+        stars: Annotated[int, Form()],
+        photos: Annotated[list[UploadFile], File(max_length=1)] = [],  # noqa: B006
+    ) -> int:
+        raise AssertionError("not called")
+
+    client = serve(app)
+    response = client.post(
+        "/rate",
+        files=[
+            ("stars", ("s.txt", b"secret content", "text/plain")),
+            ("photos", ("a.png", b"a", "image/png")),
+            ("photos", ("b.png", b"bb", "image/png")),
+        ],
+    )
+    assert response.status_code == 422
+    assert "secret content" not in response.text
+    errors = {error["loc"][1]: error["input"] for error in response.json()["detail"]}
+    assert errors["stars"] == {"filename": "s.txt", "content_type": "text/plain", "size": 14}
+    assert errors["photos"] == [
+        {"filename": "a.png", "content_type": "image/png", "size": 1},
+        {"filename": "b.png", "content_type": "image/png", "size": 2},
+    ]
