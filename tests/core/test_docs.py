@@ -890,3 +890,24 @@ def test_errors_exception_handler_for_unhandled_errors():
 
     response = TestClient(app, raise_server_exceptions=False).get("/")
     assert (response.status_code, response.text) == (500, "we are on it")
+
+
+def test_quickstart_with_plugins(load_sample: Load):
+    # The quickstart's last step enables plugins; pydantic is absent from .venv-core.
+    pytest.importorskip("pydantic")
+    app = load_sample("docs/src/quickstart/with_plugins.py").app
+    with TestClient(app) as client:
+        created = client.post("/users", json={"name": "Ada", "email": "ada@example.com"})
+        assert created.status_code == 201
+        assert created.json() == {"id": 1, "name": "Ada"}
+        assert client.get("/users").json() == [{"id": 1, "name": "Ada"}]
+        assert client.get("/users/1").json() == {"id": 1, "name": "Ada"}
+        assert client.get("/users/2").status_code == 404
+        assert client.get("/users/0").status_code == 422
+        refused = client.get("/users?limit=0")
+        assert refused.status_code == 422
+        assert refused.json()["detail"][0]["loc"] == ["query", "limit"]
+        assert client.post("/users", json={"name": ""}).status_code == 422
+        assert client.get("/docs").status_code == 200
+        document = client.get("/openapi.json").json()
+    assert set(document["paths"]) == {"/users", "/users/{user_id}"}
