@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -88,13 +90,14 @@ def generate(
     hook_logger = logging.getLogger("cookiecutter.hooks")
     hook_logger.disabled = True
     try:
-        project = cookiecutter(
-            str(template),
-            no_input=no_input,
-            extra_context=context,
-            output_dir=str(output_dir),
-            overwrite_if_exists=overwrite,
-        )
+        with _scratch_tempdir():
+            project = cookiecutter(
+                str(template),
+                no_input=no_input,
+                extra_context=context,
+                output_dir=str(output_dir),
+                overwrite_if_exists=overwrite,
+            )
     except FailedHookException:
         # The template's hook printed what is wrong with the answers.
         raise TemplateError(f"The {name} template refused these answers (see above).") from None
@@ -110,3 +113,19 @@ def generate(
         if not script.name.startswith("_"):
             script.chmod(script.stat().st_mode | 0o111)
     return created
+
+
+@contextmanager
+def _scratch_tempdir() -> Iterator[None]:
+    """Send temporary files to a folder removed afterwards.
+
+    cookiecutter copies each hook script to a temporary file and never deletes it
+    (cookiecutter#886), so every generated project would leave one behind in /tmp.
+    """
+    saved = tempfile.tempdir
+    with tempfile.TemporaryDirectory(prefix="pegboard-new-") as scratch:
+        tempfile.tempdir = scratch
+        try:
+            yield
+        finally:
+            tempfile.tempdir = saved

@@ -148,3 +148,17 @@ def test_default_answers(monkeypatch: pytest.MonkeyPatch):
         assert project["python_version"] == python
     monkeypatch.setattr(sys, "version_info", (3, 99, 0))
     assert "python_version" not in default_context("project")
+
+
+@pytest.mark.usefixtures("cookiecutter")
+def test_generating_leaves_nothing_in_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # cookiecutter writes each hook script to a temporary file it does not delete.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    generate("project", tmp_path / "out", no_input=True)
+    generate("plugin", tmp_path / "out", no_input=True)
+    assert list(scratch.iterdir()) == []
+    assert scaffold.tempfile.gettempdir() == str(scratch)
