@@ -86,6 +86,10 @@ class App(RouteDecorators, Starlette):
         self._built = False
         self.plugin_manager = PluginManager()
         self.plugin_manager.enable(plugins)
+        declared = self.plugin_manager.route_options()
+        for name in options:  # checked now, even if no route ever carries them
+            if name not in declared:
+                raise RouteDefinitionError(_unknown_option_message("App()", name, self.plugins))
         self.router: Router = Router(
             redirect_slashes=redirect_slashes,
             max_body_size=max_body_size,
@@ -141,7 +145,8 @@ class App(RouteDecorators, Starlette):
         for layer in info.layers:
             for name, value in layer.items():
                 if name not in declared:
-                    raise RouteDefinitionError(_unknown_option_message(info, name, self.plugins))
+                    message = _unknown_option_message(f"Route {info.label}", name, self.plugins)
+                    raise RouteDefinitionError(message)
                 option = declared[name][0]
                 merged[name] = option.combine(merged[name], value) if name in merged else value
         attached = RouteInfo(
@@ -296,8 +301,8 @@ def _as_context(
     return lifespan  # type: ignore[return-value]
 
 
-def _unknown_option_message(info: RouteInfo, option: str, enabled: list[str]) -> str:
-    message = f"Route {info.label} uses option {option!r}, which no enabled plugin declares."
+def _unknown_option_message(user: str, option: str, enabled: list[str]) -> str:
+    message = f"{user} uses option {option!r}, which no enabled plugin declares."
     provider, failed = plugin_declaring_option(option)
     if provider is not None and provider not in enabled:
         return (

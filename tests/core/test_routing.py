@@ -196,10 +196,14 @@ def test_unknown_option_on_a_standalone_router_is_reported_when_included():
         App().include_router(router)
 
 
-def test_unknown_app_option_is_reported_for_each_route():
-    app = App(bogus_option=1)
-    with pytest.raises(RouteDefinitionError, match="bogus_option"):
-        app.add_api_route("/x", lambda: None)
+def test_unknown_app_option_is_an_error_when_the_app_is_created():
+    # Also with no route to carry it: a misspelt App() keyword never goes unnoticed.
+    with pytest.raises(RouteDefinitionError) as info:
+        App(bogus_option=1)
+    assert str(info.value) == (
+        "App() uses option 'bogus_option', which no enabled plugin declares. "
+        "Check the spelling; enabled plugins: none."
+    )
 
 
 @pytest.mark.parametrize("prefix", ["users", "/users/"])
