@@ -36,8 +36,8 @@ from pegboard import (
 )
 from pegboard.descriptions import BodyDescription, Description, Schema
 from pegboard_validation.errors import json_body_errors, missing_error
-from pegboard_validation.forms import form_reader, read_form_field, read_form_model
-from pegboard_validation.kinds import is_model_class, strip_annotated
+from pegboard_validation.forms import FormOf, form_reader, read_form_field, read_form_model
+from pegboard_validation.kinds import group_model
 from pegboard_validation.markers import Body, Param
 from pegboard_validation.media import json_media_check
 from pegboard_validation.options import ValidationOptions
@@ -184,7 +184,9 @@ class BodyPlan:
         schema = self.registry.register(adapter, "validation")
         return {self._media_type(): schema}, any(f.required for f in self.fields)
 
-    def _body_model(self, fields: Iterable[BodyField]) -> type[BaseModel]:
+    def _body_model(
+        self, fields: Iterable[BodyField], base: type[BaseModel] | None = None
+    ) -> type[BaseModel]:
         definitions: dict[str, Any] = {}
         for index, field in enumerate(fields):
             marker = field.marker
@@ -199,37 +201,57 @@ class BodyPlan:
             elif not field.required:
                 extra["default"] = field.default
             definitions[f"f{index}"] = (field.annotation, Field(**extra))
-        return create_model(
-            _body_model_name(self.route),
-            __config__=ConfigDict(extra="ignore"),
-            **definitions,
-        )
+        name = _body_model_name(self.route)
+        if base is not None:
+            return create_model(name, __base__=base, **definitions)
+        return create_model(name, __config__=ConfigDict(extra="ignore"), **definitions)
 
     # -- forms -----------------------------------------------------------------------
 
     def _finish_form(self, multipart: bool) -> tuple[dict[str, Schema | None], bool]:
         form_of = form_reader(self.key, self.options)
         media_type = "multipart/form-data" if multipart else "application/x-www-form-urlencoded"
-        models = [f for f in self.fields if is_model_class(strip_annotated(f.annotation))]
+        models = [f for f in self.fields if group_model(f.annotation) is not None]
+        if len(models) > 1:
+            raise RouteDefinitionError(
+                f"The {models[0].where} and the {models[1].where} both read the whole form "
+                f"of {self.route.label} as a model. Merge them into one model."
+            )
         if models:
-            field = models[0]
-            if len(self.fields) > 1:
-                other = next(f for f in self.fields if f is not field)
-                raise RouteDefinitionError(
-                    f"The {field.where} reads the whole form of {self.route.label} as a "
-                    f"model, so the {other.where} cannot read a form field too. Add the "
-                    "field to the model."
-                )
-            model = strip_annotated(field.annotation)
-            adapter = TypeAdapter(field.annotation)
-            field.read = read_form_model(field, model, adapter.validator.validate_python, form_of)
-            schema = self.registry.register(adapter, "validation")
-            return {media_type: schema}, field.required
+            return self._finish_form_model(models[0], form_of, media_type)
         for field in self.fields:
             validate = TypeAdapter(field.annotation).validator.validate_python
             field.read = read_form_field(field, validate, form_of)
         adapter = TypeAdapter(self._body_model(self.fields))
         schema = self.registry.register(adapter, "validation")
+        return {media_type: schema}, any(f.required for f in self.fields)
+
+    def _finish_form_model(
+        self, field: BodyField, form_of: FormOf, media_type: str
+    ) -> tuple[dict[str, Schema | None], bool]:
+        """A model reads its fields from the form; other parameters read theirs."""
+        model = group_model(field.annotation)
+        assert model is not None
+        others = [f for f in self.fields if f is not field]
+        model_keys = {info.alias or name for name, info in model.model_fields.items()}
+        for other in others:
+            if other.key in model_keys:
+                raise RouteDefinitionError(
+                    f"The {other.where} reads the form field {other.key!r} of "
+                    f"{self.route.label}, which the {field.where} ({model.__name__}) reads "
+                    "too. Remove one of them, or rename it with alias=."
+                )
+            validate = TypeAdapter(other.annotation).validator.validate_python
+            other.read = read_form_field(other, validate, form_of)
+        adapter = TypeAdapter(field.annotation)
+        validate_model = adapter.validator.validate_python
+        not_extra = frozenset(other.key for other in others)
+        field.read = read_form_model(field, model, validate_model, form_of, not_extra)
+        if not others:
+            return {media_type: self.registry.register(adapter, "validation")}, field.required
+        # Documented as one form: the model's fields and the others side by side.
+        combined = TypeAdapter(self._body_model(others, base=model))
+        schema = self.registry.register(combined, "validation")
         return {media_type: schema}, any(f.required for f in self.fields)
 
 

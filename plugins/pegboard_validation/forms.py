@@ -128,12 +128,14 @@ def read_form_model(
     model: type[BaseModel],
     validate: Callable[[Any], Any],
     form_of: FormOf,
+    not_extra: frozenset[str] = frozenset(),
 ) -> Reader:
+    """Read ``model``'s fields from the form; keys in ``not_extra`` belong to other parameters."""
     keys: list[tuple[str, bool]] = [
         (info.alias or name, is_sequence_type(info.annotation))
         for name, info in model.model_fields.items()
     ]
-    known = {key for key, _ in keys}
+    known = {key for key, _ in keys} | not_extra
     keep_extra = model.model_config.get("extra") in ("allow", "forbid")
 
     async def read(ctx: RequestContext) -> Any:

@@ -78,6 +78,15 @@ def is_model_class(tp: Any) -> bool:
     return inspect.isclass(tp) and issubclass(tp, BaseModel)
 
 
+def group_model(tp: Any) -> type[BaseModel] | None:
+    """The model of a parameter that reads a group of fields: ``Model`` or ``Model | None``."""
+    members = _members(tp)
+    if len(members) == 1 and is_model_class(members[0]):
+        model: type[BaseModel] = members[0]
+        return model
+    return None
+
+
 def _is_structured_class(tp: Any) -> bool:
     if not inspect.isclass(tp) or issubclass(tp, (str, bytes, bytearray, enum.Enum)):
         return False

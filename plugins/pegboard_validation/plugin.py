@@ -47,11 +47,10 @@ from pegboard_validation.bodies import BodyField, BodyPlan
 from pegboard_validation.errors import PROBLEM_JSON, problem_details_handler
 from pegboard_validation.kinds import (
     adapt,
+    group_model,
     is_body_type,
     is_framework_type,
-    is_model_class,
     is_upload_type,
-    strip_annotated,
     with_metadata,
 )
 from pegboard_validation.markers import Body, File, Form, Header, Param, Path
@@ -381,8 +380,8 @@ def _build(state: _AppState, route: RouteInfo, param: ParamInfo, marker: Param |
             f"The {_where(param, route)} is a path parameter of {route.label}, which is "
             "always required. Remove its default."
         )
-    model = strip_annotated(param.type)
-    if marker is not None and source in ("query", "header", "cookie") and is_model_class(model):
+    model = group_model(param.type)
+    if marker is not None and source in ("query", "header", "cookie") and model is not None:
         group = GroupSpec(param.name, source, model, marker, required, default, factory)
         return group_resolver(group, state.registry, extra)
     spec = ValueSpec(

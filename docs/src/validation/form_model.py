@@ -3,7 +3,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from pegboard import App
-from pegboard_validation import Form, validation
+from pegboard_validation import Form, UploadFile, validation
 
 app = App(plugins=[validation()])
 
@@ -19,3 +19,17 @@ class SignUp(BaseModel):
 @app.post("/signup")
 async def signup(data: Annotated[SignUp, Form()]) -> dict[str, object]:
     return {"email": data.email, "newsletter": data.newsletter}
+
+
+class Profile(BaseModel):
+    name: str
+    age: int
+
+
+@app.post("/profiles")
+async def create_profile(
+    profile: Annotated[Profile, Form()],
+    avatar: UploadFile,  # other form fields and files sit beside the model
+    token: Annotated[str | None, Form()] = None,
+) -> dict[str, object]:
+    return {"profile": profile, "avatar": avatar.filename, "token": token}

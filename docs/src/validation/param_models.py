@@ -34,3 +34,14 @@ async def list_items(
     prefs: Annotated[Prefs, Cookie()],
 ) -> dict[str, object]:
     return {"paging": paging, "client": client, "prefs": prefs}
+
+
+class Signature(BaseModel):
+    x_signature: str
+    x_timestamp: int
+
+
+@app.get("/webhook")
+async def webhook(signed: Annotated[Signature | None, Header()] = None) -> dict[str, object]:
+    # None when no header of the group is sent; some but not all of them is a 422.
+    return {"signed": signed}

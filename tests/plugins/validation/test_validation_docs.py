@@ -108,6 +108,11 @@ def test_parameter_models(load_sample: Load) -> None:
         unknown = client.get("/items?limit=5&color=red").json()["detail"][0]
         assert (unknown["type"], unknown["loc"]) == ("extra_forbidden", ["query", "color"])
         assert client.get("/items?limit=500").json()["detail"][0]["loc"] == ["query", "limit"]
+        assert client.get("/webhook").json() == {"signed": None}
+        signed = client.get("/webhook", headers={"x-signature": "abc", "x-timestamp": "1"})
+        assert signed.json() == {"signed": {"x_signature": "abc", "x_timestamp": 1}}
+        partial = client.get("/webhook", headers={"x-signature": "abc"}).json()["detail"]
+        assert [e["loc"] for e in partial] == [["header", "x-timestamp"]]
 
 
 def test_bodies(load_sample: Load) -> None:
@@ -169,6 +174,15 @@ def test_form_model(load_sample: Load) -> None:
         assert ok.json() == {"email": "a@b", "newsletter": False}
         extra = client.post("/signup", data={"email": "a@b", "password": "12345678", "admin": "1"})
         assert extra.json()["detail"][0]["type"] == "extra_forbidden"
+        files = {"avatar": ("me.png", b"png", "image/png")}
+        made = client.post("/profiles", data={"name": "Ann", "age": "7"}, files=files)
+        assert made.json() == {
+            "profile": {"name": "Ann", "age": 7},
+            "avatar": "me.png",
+            "token": None,
+        }
+        no_file = client.post("/profiles", data={"name": "Ann", "age": "7"}).json()["detail"]
+        assert [e["loc"] for e in no_file] == [["body", "avatar"]]
 
 
 def test_form_limits(load_sample: Load) -> None:

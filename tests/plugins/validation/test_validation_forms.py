@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from pegboard import App, RouteDefinitionError
+from pegboard.descriptions import BodyDescription
 from pegboard.testing import TestClient
 from pegboard_validation import File, Form, UploadFile, validation
 
@@ -81,12 +82,60 @@ def test_a_form_model(app: App) -> None:
     assert (error["loc"], error["type"]) == (["body", "other"], "extra_forbidden")
 
 
-def test_a_form_model_must_be_the_only_form_parameter(app: App) -> None:
+def test_an_optional_form_model(app: App) -> None:
     @app.post("/login")
-    async def login(data: Annotated[Login, Form()], extra: Annotated[str, Form()]) -> None:
+    async def login(data: Annotated[Login | None, Form()] = None) -> Login | None:
+        return data
+
+    with TestClient(app) as client:
+        assert client.post("/login", data={}).json() is None
+        sent = client.post("/login", data={"username": "a", "password": "pwd"}).json()
+        assert sent == {"username": "a", "password": "pwd", "remember": False}
+        error = client.post("/login", data={"username": "a"}).json()["detail"][0]
+    assert error["loc"] == ["body", "password"]
+
+
+def test_a_form_model_beside_other_form_fields_and_files(app: App) -> None:
+    @app.post("/profile")
+    async def profile(
+        data: Annotated[StrictLogin, Form()],
+        avatar: UploadFile,
+        note: Annotated[str, Form()] = "",
+    ) -> dict[str, object]:
+        return {"data": data, "avatar": avatar.filename, "note": note}
+
+    with TestClient(app) as client:
+        files = {"avatar": ("me.png", b"png", "image/png")}
+        sent = client.post("/profile", data={"username": "a", "note": "hi"}, files=files)
+        # The other fields' keys are not extra keys of the extra="forbid" model.
+        assert sent.json() == {"data": {"username": "a"}, "avatar": "me.png", "note": "hi"}
+        missing = client.post("/profile", data={"username": "a"}).json()["detail"]
+        assert [e["loc"] for e in missing] == [["body", "avatar"]]
+    # Described as one form holding every field.
+    compiled = app.routes[0].compiled
+    assert compiled is not None
+    [body] = [d for d in compiled.descriptions if isinstance(d, BodyDescription)]
+    schema, definitions = body.content["multipart/form-data"].build()  # type: ignore[union-attr]
+    properties = definitions[schema["$ref"].rsplit("/", 1)[1]]["properties"]
+    assert list(properties) == ["username", "avatar", "note"]
+    assert body.required is True
+
+
+def test_a_form_field_also_read_by_the_form_model_is_an_error(app: App) -> None:
+    @app.post("/login")
+    async def login(data: Annotated[Login, Form()], username: Annotated[str, Form()]) -> None:
         raise AssertionError("not called")
 
-    with pytest.raises(RouteDefinitionError, match="Add the field to the model"):
+    with pytest.raises(RouteDefinitionError, match=r"'username'.*Login.*reads too"):
+        app.build()
+
+
+def test_two_form_models_are_an_error(app: App) -> None:
+    @app.post("/login")
+    async def login(data: Annotated[Login, Form()], other: Annotated[StrictLogin, Form()]) -> None:
+        raise AssertionError("not called")
+
+    with pytest.raises(RouteDefinitionError, match="Merge them into one model"):
         app.build()
 
 

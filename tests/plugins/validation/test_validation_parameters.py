@@ -371,6 +371,33 @@ def test_model_as_headers_and_cookies(app: App) -> None:
     assert [e["loc"] for e in errors] == [["header", "x-token"], ["cookie", "session_id"]]
 
 
+def test_an_optional_model_group_is_its_default_when_none_of_its_fields_is_sent(
+    app: App,
+) -> None:
+    @app.get("/session")
+    async def read(
+        session: Annotated[Session | None, Cookie()] = None,
+        headers: Annotated[CommonHeaders | None, Header()] = None,
+    ) -> dict[str, object]:
+        return {
+            "session": session and session.model_dump(),
+            "headers": headers and headers.model_dump(),
+        }
+
+    with TestClient(app) as client:
+        assert client.get("/session").json() == {"session": None, "headers": None}
+        client.cookies.set("session_id", "s1")
+        both = client.get("/session", headers={"x-token": "t"}).json()
+        assert both == {
+            "session": {"session_id": "s1", "theme": "light"},
+            "headers": {"x_token": "t", "x_trace": []},
+        }
+        client.cookies.clear()
+        # Some of a group's fields but not all: the missing ones are errors.
+        error = client.get("/session", headers={"x-trace": "1"}).json()["detail"][0]
+    assert error["loc"] == ["header", "x-token"]
+
+
 def test_framework_types_are_left_to_the_core(app: App) -> None:
     @app.get("/mixed/{name}")
     async def mixed(
