@@ -116,6 +116,9 @@ class DIPlugin:
         overrides = DependencyOverrides()
         app_scope = AppScope()
         app.stash[STATE_KEY] = DIState(overrides, app_scope, Planner(app, overrides, app_scope))
+        # Code ported from FastAPI writes app.dependency_overrides[f] = g; same mapping.
+        if not hasattr(app, "dependency_overrides"):
+            vars(app)["dependency_overrides"] = overrides
 
     @hookimpl
     def pegboard_route_added(self, app: App, route: RouteInfo) -> None:

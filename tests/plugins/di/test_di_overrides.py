@@ -119,3 +119,22 @@ def test_a_bad_replacement_fails_the_next_request_with_the_planning_error():
 def test_overrides_need_the_plugin():
     with pytest.raises(PluginError, match=r"App\(plugins=\[di\(\)\]\)"):
         overrides(App())
+
+
+def test_app_dependency_overrides_is_the_same_mapping_for_code_ported_from_fastapi():
+    app = build()
+    assert app.dependency_overrides is overrides(app)  # type: ignore[attr-defined]
+    app.dependency_overrides[get_db] = lambda: "fake db"  # type: ignore[attr-defined]
+    with TestClient(app) as client:
+        assert client.get("/user").json() == "anon via fake db"
+        app.dependency_overrides.clear()  # type: ignore[attr-defined]
+        assert client.get("/user").json() == "anon via real db"
+
+
+def test_an_app_attribute_of_that_name_is_left_alone():
+    class MyApp(App):
+        dependency_overrides = "mine"
+
+    app = MyApp(plugins=[di()])
+    assert app.dependency_overrides == "mine"
+    assert isinstance(overrides(app), DependencyOverrides)
