@@ -1,0 +1,246 @@
+"""FastAPI's tutorial apps as the yardstick: how many of FastAPI's own tests pass once ported.
+
+    python -m benchmarks.tutorials [--only DIR ...] [--keep]
+
+Downloads FastAPI's source distribution from PyPI (the version installed here, so
+its tests match its behaviour), which holds the tutorial apps (``docs_src/``) and
+their tests (``tests/test_tutorial/``). It then runs those tests twice in one go:
+
+* as published, against FastAPI: the baseline, which says what this machine can run
+  (tests needing packages we do not install fail here and are left out);
+* against the tutorials ported by :mod:`benchmarks.fastapi_port`: new imports,
+  ``App(plugins=[...all first-party plugins])``, nothing else.
+
+A test counts for pegboard if it passes in both. Tests named ``*openapi*`` compare
+the whole OpenAPI document with FastAPI's byte for byte, so they are reported
+apart from the tests of behaviour (status codes, bodies, headers).
+
+The report goes to ``benchmarks/results/tutorials.md`` and ``.json``. Nothing from
+FastAPI is written into the repository: the download and both trees live in a
+temporary folder (``--keep`` prints and keeps it, to read the ported files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from benchmarks.fastapi_port import port_source
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+CACHE = ROOT / "benchmarks" / ".cache"
+
+
+def fetch_sdist(version: str) -> Path:
+    """FastAPI's sdist for ``version``, downloaded once into benchmarks/.cache/."""
+    target = CACHE / f"fastapi-{version}.tar.gz"
+    if not target.exists():
+        # PyPI's simple index, as JSON (PEP 691): what pip and uv read too.
+        index = urllib.request.Request(
+            "https://pypi.org/simple/fastapi/",
+            headers={"Accept": "application/vnd.pypi.simple.v1+json"},
+        )
+        with urllib.request.urlopen(index, timeout=60) as r:
+            files = json.load(r)["files"]
+        url = next(f["url"] for f in files if f["filename"] == target.name)
+        with urllib.request.urlopen(url, timeout=120) as r:
+            data = r.read()
+        CACHE.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return target
+
+
+def unpack(sdist: Path, into: Path) -> None:
+    """Unpack docs_src/ and tests/ (only what the tutorial tests need)."""
+    with tarfile.open(sdist) as archive:
+        for member in archive.getmembers():
+            parts = Path(member.name).parts[1:]
+            if not parts or parts[0] not in ("docs_src", "tests"):
+                continue
+            if (
+                parts[0] == "tests"
+                and len(parts) > 1
+                and parts[1]
+                not in (
+                    "__init__.py",
+                    "utils.py",
+                    "test_tutorial",
+                )
+            ):
+                continue
+            if parts[:3] == ("tests", "test_tutorial", "test_opentelemetry"):
+                continue  # its conftest needs FastAPI's own telemetry tests and OpenTelemetry
+            member.name = str(Path(*parts))
+            archive.extract(member, into, filter="data")
+
+
+def port_tree(base: Path, ported: Path) -> dict[str, str]:
+    """Copy ``base`` to ``ported`` with every docs_src module ported; return failures."""
+    shutil.copytree(base, ported)
+    failures = {}
+    for module in sorted((ported / "docs_src").rglob("*.py")):
+        try:
+            module.write_text(port_source(module.read_text()))
+        except (SyntaxError, ValueError) as exc:
+            failures[str(module.relative_to(ported))] = str(exc)
+    return failures
+
+
+def run_tests(tree: Path, only: list[str]) -> dict[str, tuple[str, str]]:
+    """Run the tutorial tests in ``tree``; return {test id: (outcome, message)}."""
+    report = tree / "report.xml"
+    targets = [f"tests/test_tutorial/test_{name}" for name in only] or ["tests/test_tutorial"]
+    command = [
+        sys.executable, "-m", "pytest", *targets, "-q", "-p", "no:cacheprovider",
+        "-p", "no:randomly", "-o", "addopts=", "--rootdir", str(tree),
+        "-c", str(tree / "pytest.ini"), f"--junitxml={report}", "-o", "junit_family=xunit2",
+        "--continue-on-collection-errors",
+    ]  # fmt: skip
+    (tree / "pytest.ini").write_text("[pytest]\n")
+    subprocess.run(
+        command, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    )
+    results: dict[str, tuple[str, str]] = {}
+    for case in ET.parse(report).iter("testcase"):
+        test_id = f"{case.get('classname')}::{case.get('name')}"
+        outcome, message = "passed", ""
+        for child in case:
+            if child.tag in ("failure", "error", "skipped"):
+                outcome = {"failure": "failed"}.get(child.tag, child.tag)
+                message = (
+                    (child.get("message") or "").splitlines()[0][:200]
+                    if child.get("message")
+                    else ""
+                )
+                break
+        results[test_id] = (outcome, message)
+    return results
+
+
+def tutorial_of(test_id: str) -> str:
+    # tests.test_tutorial.test_body.test_tutorial001::test_x -> body
+    return test_id.split(".")[2].removeprefix("test_")
+
+
+def is_document_test(test_id: str) -> bool:
+    return "openapi" in test_id.split("::")[-1].lower()
+
+
+def summarise(
+    base: dict[str, tuple[str, str]], ported: dict[str, tuple[str, str]]
+) -> dict[str, object]:
+    counted = [t for t, (outcome, _) in base.items() if outcome == "passed"]
+    kinds: dict[str, Counter[str]] = {"behaviour": Counter(), "document": Counter()}
+    by_tutorial: dict[str, Counter[str]] = defaultdict(Counter)
+    reasons: Counter[str] = Counter()
+    for test_id in counted:
+        kind = "document" if is_document_test(test_id) else "behaviour"
+        outcome, message = ported.get(test_id, ("missing", "not collected"))
+        passed = outcome == "passed"
+        kinds[kind]["total"] += 1
+        kinds[kind]["passed"] += passed
+        by_tutorial[tutorial_of(test_id)][f"{kind} total"] += 1
+        by_tutorial[tutorial_of(test_id)][f"{kind} passed"] += passed
+        if not passed and kind == "behaviour":
+            reasons[message.split("\n")[0][:120] or outcome] += 1
+    return {
+        "tests_published": len(base),
+        "tests_counted": len(counted),
+        "kinds": {kind: dict(counter) for kind, counter in kinds.items()},
+        "by_tutorial": {name: dict(counter) for name, counter in sorted(by_tutorial.items())},
+        "behaviour_failure_reasons": reasons.most_common(25),
+    }
+
+
+def markdown(summary: dict[str, object], version: str, seconds: float) -> str:
+    kinds = summary["kinds"]
+    assert isinstance(kinds, dict)
+
+    def share(kind: str) -> str:
+        total, passed = kinds[kind].get("total", 0), kinds[kind].get("passed", 0)
+        return f"{passed} / {total} ({100 * passed / total:.0f}%)" if total else "0 / 0"
+
+    lines = [
+        "<!-- Generated by `python -m benchmarks.tutorials`; edit benchmarks/tutorials.py. -->",
+        "",
+        f"FastAPI {version}'s tutorial tests (`tests/test_tutorial/`) against its tutorial apps "
+        f"(`docs_src/`) ported to pegboard by new imports and `App(plugins=[...])` "
+        f"({seconds:.0f} s). Counted: the {summary['tests_counted']} of "
+        f"{summary['tests_published']} tests that pass against FastAPI on this machine.",
+        "",
+        "| tests | pass against the ported apps |",
+        "|---|---|",
+        f"| behaviour (status, body, headers) | {share('behaviour')} |",
+        f"| OpenAPI document, compared whole | {share('document')} |",
+        "",
+        "### Per tutorial",
+        "",
+        "| tutorial | behaviour | document |",
+        "|---|---|---|",
+    ]
+    by_tutorial = summary["by_tutorial"]
+    assert isinstance(by_tutorial, dict)
+    for name, counts in by_tutorial.items():
+        cells = [
+            f"{counts.get(f'{kind} passed', 0)}/{counts[f'{kind} total']}"
+            if counts.get(f"{kind} total")
+            else "-"
+            for kind in ("behaviour", "document")
+        ]
+        lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
+    lines += ["", "### Why behaviour tests fail (most common first)", ""]
+    reasons = summary["behaviour_failure_reasons"]
+    assert isinstance(reasons, list)
+    lines += [f"* {count} x `{reason}`" for reason, count in reasons]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.tutorials", description=__doc__)
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="tutorial folders, e.g. body query_params"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the work folder and print its path"
+    )
+    args = parser.parse_args(argv)
+    import fastapi
+
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="pegboard-tutorials-"))
+    try:
+        base, ported = work / "fastapi", work / "pegboard"
+        unpack(fetch_sdist(fastapi.__version__), base)
+        not_ported = port_tree(base, ported)
+        for module, reason in not_ported.items():
+            print(f"could not port {module}: {reason}", file=sys.stderr)
+        summary = summarise(run_tests(base, args.only), run_tests(ported, args.only))
+        summary["modules_not_ported"] = not_ported
+        seconds = time.perf_counter() - started
+        text = markdown(summary, fastapi.__version__, seconds)
+        if not args.only:
+            RESULTS.mkdir(exist_ok=True)
+            (RESULTS / "tutorials.md").write_text(text)
+            (RESULTS / "tutorials.json").write_text(json.dumps(summary, indent=2) + "\n")
+        sys.stdout.write(text)
+    finally:
+        if args.keep:
+            print(f"work folder kept: {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
