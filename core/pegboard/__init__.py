@@ -19,6 +19,7 @@ from pegboard.exceptions import (
     StartupError,
     WebSocketException,
 )
+from pegboard.observers import Exchange, RouteObserver
 from pegboard.params import EMPTY, Marker, ParamInfo
 from pegboard.plugins import PluginInfo, PluginManager, RouteOption, hookimpl
 from pegboard.resolvers import Encoder, RequestContext, Resolver
@@ -47,6 +48,7 @@ __all__ = [
     "ConfigurationError",
     "Encoder",
     "EventSourceResponse",
+    "Exchange",
     "FileResponse",
     "HTMLResponse",
     "HTTPConnection",
@@ -69,6 +71,7 @@ __all__ = [
     "Route",
     "RouteDefinitionError",
     "RouteInfo",
+    "RouteObserver",
     "RouteOption",
     "Router",
     "ServerSentEvent",

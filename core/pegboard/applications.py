@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Callable,
+    Collection,
+    Hashable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any, TypeVar, overload
 
@@ -213,6 +221,33 @@ class App(RouteDecorators, Starlette):
             route.compiled = compiled
             route.app = compiled.app
         self._built = True
+
+    def recompile(self, *keys: Hashable) -> list[RouteInfo]:
+        """Compile again the built routes whose resolvers depend on any of ``keys``.
+
+        The owner of something routes are compiled from calls this when it changes
+        (the DI plugin does when a dependency override changes), between requests;
+        resolvers declare what they depend on in ``Resolver.depends_on``. Routes are
+        compiled by the same hooks as at build time, all of them before any is
+        swapped in, so a failure leaves every route as it was. A request already in
+        flight finishes on the callable it started with; no request ever runs a hook.
+
+        Returns the routes compiled again (none before the app is built: building
+        will see the change).
+        """
+        if not self._built:
+            return []
+        wanted = set(keys)
+        stale = [
+            route
+            for route in self._pegboard_routes()
+            if route.compiled is not None and not wanted.isdisjoint(route.compiled.depends_on)
+        ]
+        fresh = [compile_route(self, route.info) for route in stale]
+        for route, compiled in zip(stale, fresh, strict=True):
+            route.compiled = compiled
+            route.app = compiled.app
+        return [route.info for route in stale]
 
     def _pegboard_routes(self) -> Iterator[Route | WebSocketRoute]:
         for route in self.router.routes:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AsyncExitStack
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -29,6 +28,7 @@ from pegboard.exceptions import (
     RouteDefinitionError,
     WebSocketException,
 )
+from pegboard.observers import RouteObserver, exception_handlers, observe
 from pegboard.params import ParamInfo, describe_callable
 from pegboard.resolvers import Encoder, RequestContext, Resolver, bind_arguments, is_async_callable
 
@@ -41,15 +41,34 @@ __all__ = ["CompiledRoute", "compile_route"]
 
 @attrs.frozen(eq=False)
 class CompiledRoute:
-    """A route after compilation: what each parameter resolves from, and the callable."""
+    """A route after compilation: what each parameter resolves from, and the callable.
+
+    Made by the core for every route when the app is built (and again by
+    :meth:`App.recompile <pegboard.App.recompile>`), then kept on the Starlette route
+    as ``route.compiled``. Plugins receive it in ``pegboard_route_compiled``.
+
+    :ivar info: The route as defined, options merged.
+    :ivar arguments: The resolver of each handler parameter, by parameter name.
+    :ivar guards: The resolvers of ``pegboard_route_guards``, run before the handler.
+    :ivar encoder: What turns the handler's return value into a response (None for
+        WebSocket routes).
+    :ivar app: The ASGI callable that serves the route: all a request runs.
+    :ivar extra_descriptions: Descriptions plugins gave for the route as a whole
+        (``pegboard_route_compiled``).
+    :ivar observers: The ``pegboard_route_observer`` results wrapped around ``app``;
+        empty for routes nobody observes.
+    :ivar depends_on: The union of the resolvers' ``depends_on`` keys: what makes
+        ``App.recompile`` compile this route again.
+    """
 
     info: RouteInfo
     arguments: Mapping[str, Resolver]
     guards: tuple[Resolver, ...]
     encoder: Encoder | None
     app: ASGIApp
-    #: Descriptions plugins gave for the route as a whole (``pegboard_route_compiled``).
     extra_descriptions: tuple[Description, ...] = ()
+    observers: tuple[RouteObserver, ...] = ()
+    depends_on: frozenset[Hashable] = frozenset()
 
     @property
     def descriptions(self) -> tuple[Description, ...]:
@@ -96,7 +115,24 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
     ]
     for cls, args, kwargs in reversed([*info.options.get("middleware", ()), *plugin_middleware]):
         endpoint = cls(endpoint, *args, **kwargs)
-    compiled = CompiledRoute(info, arguments, guards, encoder, endpoint)
+    # Observers sit outside everything, so they see the response the client gets.
+    observers: tuple[RouteObserver, ...] = ()
+    if info.kind == "http" and hook.pegboard_route_observer.get_hookimpls():
+        observers = tuple(
+            o for o in hook.pegboard_route_observer(app=app, route=info) if o is not None
+        )
+        for observer in observers:
+            if not isinstance(observer, RouteObserver):
+                raise RouteDefinitionError(
+                    f"A plugin returned {observer!r} for {info.label}; "
+                    "pegboard_route_observer must return a RouteObserver or None."
+                )
+        if observers:
+            endpoint = observe(endpoint, observers, exception_handlers(app.exception_handlers))
+    depends_on = frozenset(k for r in (*guards, *arguments.values()) for k in r.depends_on)
+    compiled = CompiledRoute(
+        info, arguments, guards, encoder, endpoint, observers=observers, depends_on=depends_on
+    )
     results = hook.pegboard_route_compiled(app=app, route=info, compiled=compiled)
     extra = tuple(d for group in results for d in group or ())
     return attrs.evolve(compiled, extra_descriptions=extra) if extra else compiled
@@ -163,13 +199,6 @@ class _Notify:
             )
 
 
-async def _unwind(stack: AsyncExitStack | None, exc: BaseException) -> None:
-    # Throw the exception into generator dependencies so they can roll back. Even if
-    # one swallows it, the caller re-raises: teardown cannot turn a failure into success.
-    if stack is not None:
-        await stack.__aexit__(type(exc), exc, exc.__traceback__)
-
-
 def _http_endpoint(
     info: RouteInfo,
     arguments: Mapping[str, Resolver],
@@ -203,11 +232,16 @@ def _http_endpoint(
             kwargs = await bind(ctx) if bind_is_async else bind(ctx)
             result = await call(**kwargs)
             response = result if isinstance(result, Response) else encode(result)
+            # Function-scoped teardown: after the handler, before anything is sent.
+            if ctx._function_stack is not None:
+                await ctx.close_function_scope()
             if ctx._response is not None or ctx._background is not None:
                 ctx.finish_response(response)
             await response(scope, receive, send)
         except BaseException as exc:
-            await _unwind(ctx._exit_stack, exc)
+            # Teardowns see the failure so they can roll back. Even if one swallows
+            # it, it is re-raised: teardown cannot turn a failure into success.
+            await ctx.unwind(exc)
             if notify is not None:
                 notify.finish(request, None, exc)
             if isinstance(exc, ClientDisconnect):
@@ -216,7 +250,7 @@ def _http_endpoint(
                 return
             raise
         if ctx._exit_stack is not None:
-            await ctx._exit_stack.aclose()
+            await ctx.close()
         if notify is not None:
             notify.finish(request, response, None)
 
@@ -244,13 +278,15 @@ def _websocket_endpoint(
                 # 1008 is "policy violation": the close frame carries a short reason.
                 raise WebSocketException(code=1008, reason=_close_reason(exc)) from exc
             await call(**kwargs)
+            if ctx._function_stack is not None:
+                await ctx.close_function_scope()
         except BaseException as exc:
-            await _unwind(ctx._exit_stack, exc)
+            await ctx.unwind(exc)
             if notify is not None:
                 notify.finish(websocket, None, exc)
             raise
         if ctx._exit_stack is not None:
-            await ctx._exit_stack.aclose()
+            await ctx.close()
         if notify is not None:
             notify.finish(websocket, None, None)
 

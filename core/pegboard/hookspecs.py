@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pegboard.applications import App
     from pegboard.compiler import CompiledRoute
     from pegboard.descriptions import Description
+    from pegboard.observers import RouteObserver
     from pegboard.params import ParamInfo
     from pegboard.plugins import PluginManager
     from pegboard.resolvers import Encoder, Resolver
@@ -221,6 +222,32 @@ def pegboard_route_middleware(app: App, route: RouteInfo) -> Sequence[Middleware
 
 
 @hookspec
+def pegboard_route_observer(app: App, route: RouteInfo) -> RouteObserver | None:
+    """Return a ``RouteObserver`` to see every exchange of this HTTP route, or None.
+
+    Called once per HTTP route while it is compiled. When some plugin answers, the
+    core wraps the route's callable (outside its middleware) so that, per request,
+    ``observer.started(request)`` runs first and ``observer.finished(exchange)`` runs
+    last with the status code and headers the client was sent. The app's exception
+    handlers run inside that wrapper, so a 422 from validation or a raised
+    ``HTTPException(404)`` is seen as such; an exception no handler answers is
+    reported with status 500 and the exception. What ``started`` returns comes back
+    as ``exchange.state``, so no per-request data needs to live on ``request.state``.
+
+    Routes for which every plugin returns None are compiled exactly as if no plugin
+    implemented this hook: they pay nothing.
+
+    Implementing this hook
+        Metrics, tracing and access-log plugins; answer only for the routes that
+        want it (a route option such as ``metrics=True``), or for all of them.
+
+    :param app: The app.
+    :param route: The route being compiled.
+    :returns: A ``RouteObserver``, or None to leave the route alone.
+    """
+
+
+@hookspec
 def pegboard_route_compiled(
     app: App, route: RouteInfo, compiled: CompiledRoute
 ) -> Sequence[Description] | None:
@@ -251,7 +278,9 @@ def pegboard_request_started(app: App, route: RouteInfo, connection: HTTPConnect
     """Called as a request for a pegboard route starts, before its arguments resolve.
 
     This is the one place a hook runs per request, so keep it fast and synchronous.
-    Routes are only wired to call it when at least one enabled plugin implements it.
+    Routes are only wired to call it when at least one enabled plugin implements it,
+    and then every route calls it: to watch only some routes, and to see the final
+    status of errors answered by exception handlers, use ``pegboard_route_observer``.
 
     Implementing this hook
         Tracing and metrics plugins.

@@ -9,7 +9,7 @@ core then runs them per request through :func:`bind_arguments`, with no hook cal
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -46,19 +46,36 @@ class RequestContext:
 
     ``connection`` is the :class:`~starlette.requests.Request` (or WebSocket). The
     other attributes are created on first use, so a request that needs none of them
-    pays nothing: ``response`` (a stub whose status, headers and cookies are merged into
-    the final response), ``background`` (tasks run after the response is sent),
-    ``exit_stack`` (closed after the response is sent; exceptions are thrown into it),
-    and ``stash`` (per-request plugin data, see :class:`~pegboard.stash.Stash`).
+    pays nothing:
+
+    - ``response``: a stub whose status, headers and cookies are merged into the final
+      response;
+    - ``background``: tasks run after the response is sent;
+    - ``exit_stack``: closed after the response is sent (the request scope);
+    - ``function_exit_stack``: closed as soon as the handler has returned and its value
+      is encoded, *before* the response is sent (the function scope), so an exception
+      raised while it closes becomes the error response;
+    - ``stash``: per-request plugin data, see :class:`~pegboard.stash.Stash`.
+
+    When the handler (or a resolver) fails, the exception is thrown into the function
+    stack, then into the request stack, so context managers on them can roll back.
     """
 
-    __slots__ = ("_background", "_exit_stack", "_response", "_stash", "connection")
+    __slots__ = (
+        "_background",
+        "_exit_stack",
+        "_function_stack",
+        "_response",
+        "_stash",
+        "connection",
+    )
 
     def __init__(self, connection: HTTPConnection) -> None:
         self.connection = connection
         self._response: Response | None = None
         self._background: BackgroundTasks | None = None
         self._exit_stack: AsyncExitStack | None = None
+        self._function_stack: AsyncExitStack | None = None
         self._stash: Stash | None = None
 
     @property
@@ -88,10 +105,48 @@ class RequestContext:
         return self._exit_stack
 
     @property
+    def function_exit_stack(self) -> AsyncExitStack:
+        if self._function_stack is None:
+            self._function_stack = AsyncExitStack()
+        return self._function_stack
+
+    @property
     def stash(self) -> Stash:
         if self._stash is None:
             self._stash = Stash()
         return self._stash
+
+    async def close_function_scope(self) -> None:
+        """Close the function stack after the handler returned (no-op if never used).
+
+        An exception raised by a teardown propagates: the request then fails with it.
+        """
+        stack = self._function_stack
+        if stack is not None:
+            self._function_stack = None
+            await stack.aclose()
+
+    async def close(self) -> None:
+        """Close the request stack after the response was sent (no-op if never used)."""
+        stack = self._exit_stack
+        if stack is not None:
+            self._exit_stack = None
+            await stack.aclose()
+
+    async def unwind(self, exc: BaseException) -> None:
+        """Throw ``exc`` into the function stack, then the request stack, and close them.
+
+        Teardowns see the failure (to roll back); the request stack is closed even when
+        a function-scoped teardown raises.
+        """
+        function_stack, self._function_stack = self._function_stack, None
+        request_stack, self._exit_stack = self._exit_stack, None
+        try:
+            if function_stack is not None:
+                await function_stack.__aexit__(type(exc), exc, exc.__traceback__)
+        finally:
+            if request_stack is not None:
+                await request_stack.__aexit__(type(exc), exc, exc.__traceback__)
 
     def finish_response(self, response: Response) -> Response:
         """Merge the stub response and background tasks into the real response."""
@@ -112,6 +167,10 @@ def _descriptions(items: Iterable[Description]) -> tuple[Description, ...]:
     return tuple(items)
 
 
+def _keys(items: Iterable[Hashable]) -> tuple[Hashable, ...]:
+    return tuple(items)
+
+
 def _is_async_resolver(resolver: Resolver) -> bool:
     return is_async_callable(resolver.func)
 
@@ -123,6 +182,10 @@ class Resolver:
     ``is_async`` says whether ``func`` returns an awaitable (detected by default).
     ``describes`` documents what the resolver reads (see :mod:`pegboard.descriptions`);
     ``label`` is a short note for ``pegboard routes``, such as ``"query"``.
+    ``depends_on`` lists keys of things outside the route that the resolver was built
+    from (the DI plugin lists the dependencies its graph contains): when one changes,
+    the owner calls :meth:`App.recompile <pegboard.App.recompile>` with its key and
+    the core compiles every route that used it again.
     A resolver signals a client error by raising
     :class:`~pegboard.exceptions.RequestValidationError` (collected with the errors of
     the other parameters) or :class:`~pegboard.exceptions.HTTPException`.
@@ -136,6 +199,7 @@ class Resolver:
         default=(), converter=_descriptions, kw_only=True
     )
     label: str = attrs.field(default="", kw_only=True)
+    depends_on: tuple[Hashable, ...] = attrs.field(default=(), converter=_keys, kw_only=True)
 
     @classmethod
     def constant(cls, value: Any, *, label: str = "constant") -> Resolver:

@@ -1,0 +1,119 @@
+"""Observing what a route's clients actually receive, on the routes that ask for it.
+
+A plugin returns a :class:`RouteObserver` from ``pegboard_route_observer`` for the
+routes it wants to watch (a metrics plugin, say, for routes with ``metrics=True``).
+The core then wraps only those routes, outside the route's middleware and with the
+app's exception handlers applied inside the wrapper, so that ``finished`` sees the
+status and headers the client is sent, also for a 422 from validation or a 404 from
+a raised ``HTTPException``. Routes nobody observes are compiled exactly as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+from starlette._exception_handler import wrap_app_handling_exceptions
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.types import ASGIApp, ExceptionHandler, Message, Receive, Scope, Send
+
+__all__ = ["Exchange", "RouteObserver", "observe"]
+
+_HANDLERS_KEY = "starlette.exception_handlers"
+
+
+@attrs.frozen(eq=False)
+class Exchange:
+    """One request as a :class:`RouteObserver` sees it once the route is done with it.
+
+    ``status_code`` and ``headers`` are those of the response start sent to the
+    client. An exception that no exception handler answers is reported in
+    ``exception`` with ``status_code`` 500, which is what Starlette's
+    ``ServerErrorMiddleware`` then sends. ``status_code`` is None only if nothing was
+    sent and nothing failed (the client disconnected while its body was read).
+    ``state`` is what the observer's ``started`` returned for this request.
+    """
+
+    request: Request
+    state: Any
+    status_code: int | None
+    headers: Headers
+    exception: BaseException | None = None
+
+
+@attrs.frozen(eq=False)
+class RouteObserver:
+    """Callbacks run around every request of one route (see ``pegboard_route_observer``).
+
+    ``started(request)`` runs before anything else of the route and returns a value
+    (a start time, a span) that is handed back as :attr:`Exchange.state`; it may be
+    omitted. ``finished(exchange)`` runs once the route has sent its response (or
+    failed). Both are plain synchronous functions and run per request: keep them fast.
+    """
+
+    finished: Callable[[Exchange], None]
+    started: Callable[[Request], Any] | None = None
+
+
+def exception_handlers(
+    handlers: Mapping[Any, ExceptionHandler],
+) -> tuple[dict[Any, ExceptionHandler], dict[int, ExceptionHandler]]:
+    """Split an app's handlers as Starlette's ``ExceptionMiddleware`` does.
+
+    500 and ``Exception`` belong to ``ServerErrorMiddleware``, so they are left out.
+    """
+    by_class: dict[Any, ExceptionHandler] = {}
+    by_status: dict[int, ExceptionHandler] = {}
+    for key, handler in handlers.items():
+        if isinstance(key, int):
+            if key != 500:
+                by_status[key] = handler
+        elif key not in (500, Exception):
+            by_class[key] = handler
+    return by_class, by_status
+
+
+def observe(
+    app: ASGIApp,
+    observers: Sequence[RouteObserver],
+    handlers: tuple[dict[Any, ExceptionHandler], dict[int, ExceptionHandler]],
+) -> ASGIApp:
+    """Wrap a compiled route so each of ``observers`` sees every exchange (build time).
+
+    ``handlers`` are used only when the request did not pass Starlette's
+    ``ExceptionMiddleware`` (which puts the app's handlers in the scope).
+    """
+    watchers = tuple(observers)
+
+    async def observed(scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive, send)
+        states = [w.started(request) if w.started is not None else None for w in watchers]
+        start: Message | None = None
+
+        async def watch(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            await send(message)
+
+        if _HANDLERS_KEY not in scope:
+            scope[_HANDLERS_KEY] = handlers
+        failure: BaseException | None = None
+        try:
+            await wrap_app_handling_exceptions(app, request)(scope, receive, watch)
+        except BaseException as exc:
+            failure = exc
+            raise
+        finally:
+            if start is not None:
+                status: int | None = start["status"]
+                headers = Headers(raw=list(start.get("headers", ())))
+            else:
+                status = 500 if failure is not None else None
+                headers = Headers()
+            for watcher, state in zip(watchers, states, strict=True):
+                watcher.finished(Exchange(request, state, status, headers, failure))
+
+    return observed

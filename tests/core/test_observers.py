@@ -1,0 +1,172 @@
+"""pegboard_route_observer: the final response of a route, seen per request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.middleware import Middleware
+from starlette.testclient import TestClient
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pegboard import (
+    App,
+    Exchange,
+    HTTPException,
+    PluginInfo,
+    Request,
+    RequestValidationError,
+    RouteDefinitionError,
+    RouteInfo,
+    RouteObserver,
+    RouteOption,
+    hookimpl,
+)
+
+
+class Watcher:
+    """Observes the routes with watch=True; records (path, state, status, header)."""
+
+    plugin_info = PluginInfo(
+        name="watcher", route_options=(RouteOption("watch", "replace", "Observe it."),)
+    )
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, Any, int | None, str | None, str | None]] = []
+        self.started = 0
+
+    @hookimpl
+    def pegboard_route_observer(self, app: App, route: RouteInfo) -> RouteObserver | None:
+        if not route.option("watch"):
+            return None
+
+        def started(request: Request) -> str:
+            self.started += 1
+            return f"state-{request.url.path}"
+
+        def finished(exchange: Exchange) -> None:
+            error = type(exchange.exception).__name__ if exchange.exception else None
+            self.seen.append(
+                (
+                    route.path,
+                    exchange.state,
+                    exchange.status_code,
+                    exchange.headers.get("x-added"),
+                    error,
+                )
+            )
+
+        return RouteObserver(finished, started=started)
+
+
+class AddHeader:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def adding(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-added", b"yes")]
+            await send(message)
+
+        await self.app(scope, receive, adding)
+
+
+def make_app(watcher: Watcher) -> App:
+    app = App(plugins=[watcher])
+
+    @app.get("/ok", watch=True, middleware=[Middleware(AddHeader)])
+    async def ok() -> dict[str, int]:
+        return {"a": 1}
+
+    @app.post("/created", watch=True, status_code=201)
+    async def created() -> str:
+        return "made"
+
+    @app.get("/missing", watch=True)
+    async def missing() -> None:
+        raise HTTPException(404, "no such thing")
+
+    @app.get("/invalid", watch=True)
+    async def invalid() -> None:
+        raise RequestValidationError([{"loc": ["query", "q"], "msg": "bad", "type": "x"}])
+
+    @app.get("/crash", watch=True)
+    async def crash() -> None:
+        raise ValueError("boom")
+
+    @app.get("/unwatched")
+    async def unwatched() -> str:
+        return "quiet"
+
+    return app
+
+
+def test_observer_sees_the_status_the_client_gets():
+    watcher = Watcher()
+    client = TestClient(make_app(watcher), raise_server_exceptions=False)
+    statuses = [
+        client.get("/ok").status_code,
+        client.post("/created").status_code,
+        client.get("/missing").status_code,
+        client.get("/invalid").status_code,
+        client.get("/crash").status_code,
+        client.get("/unwatched").status_code,
+    ]
+    assert statuses == [200, 201, 404, 422, 500, 200]
+    assert watcher.seen == [
+        ("/ok", "state-/ok", 200, "yes", None),
+        ("/created", "state-/created", 201, None, None),
+        ("/missing", "state-/missing", 404, None, None),
+        ("/invalid", "state-/invalid", 422, None, None),
+        ("/crash", "state-/crash", 500, None, "ValueError"),
+    ]
+    assert watcher.started == 5  # never for /unwatched
+
+
+def test_custom_exception_handlers_answer_inside_the_observer():
+    watcher = Watcher()
+    app = make_app(watcher)
+
+    @app.exception_handler(ValueError)
+    async def teapot(request: Request, exc: Exception) -> Any:
+        from pegboard import PlainTextResponse
+
+        return PlainTextResponse("tea", status_code=418)
+
+    client = TestClient(app)
+    assert client.get("/crash").status_code == 418
+    assert watcher.seen == [("/crash", "state-/crash", 418, None, None)]
+
+
+def test_unobserved_routes_are_compiled_as_without_the_plugin():
+    watcher = Watcher()
+    app = make_app(watcher)
+    plain = App()
+
+    @plain.get("/unwatched")
+    async def unwatched() -> str:
+        return "quiet"
+
+    app.build()
+    plain.build()
+    routes = {r.path: r for r in app.routes}
+    assert routes["/unwatched"].compiled.observers == ()  # type: ignore[attr-defined]
+    assert routes["/ok"].compiled.observers != ()  # type: ignore[attr-defined]
+    same = type(routes["/unwatched"].app), routes["/unwatched"].app.__qualname__  # type: ignore[attr-defined]
+    other = plain.routes[0]
+    assert same == (type(other.app), other.app.__qualname__)  # type: ignore[attr-defined]
+
+
+def test_observer_must_be_a_route_observer():
+    class Bad:
+        plugin_info = PluginInfo(name="bad")
+
+        @hookimpl
+        def pegboard_route_observer(self) -> object:
+            return "not an observer"
+
+    app = App(plugins=[Bad()])
+    app.add_api_route("/x", lambda: None)
+    with pytest.raises(RouteDefinitionError, match="must return a RouteObserver"):
+        app.build()
