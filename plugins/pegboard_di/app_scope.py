@@ -111,8 +111,18 @@ class AppScope:
         return found
 
     def lookup(self, key: Hashable, call: Callable[..., Any]) -> Callable[..., Any]:
-        """A per-request ``func(ctx)`` returning the value for ``key`` (a dict lookup)."""
+        """A per-request ``func(ctx)`` returning the value for ``key`` (a dict lookup).
+
+        Planned while the scope runs (an override changed the graph) and the value does
+        not exist yet, it is an async function that creates the value on first use.
+        """
         values = self.values
+        if self.running and key not in values:
+
+            async def new_app_value(ctx: Any) -> Any:
+                return await self.ensure(key)
+
+            return new_app_value
 
         def app_value(ctx: Any) -> Any:
             try:

@@ -91,11 +91,13 @@ class HasExitStack(Protocol):
 Invoke = Callable[[HasExitStack, dict[str, Any]], Awaitable[Any]]
 
 
-def invoker(call: Callable[..., Any], kind: CallKind) -> Invoke:
+def invoker(call: Callable[..., Any], kind: CallKind, *, function_scope: bool = False) -> Invoke:
     """A function ``invoke(owner, kwargs)`` that returns an awaitable of the value.
 
-    Generator dependencies are entered on ``owner.exit_stack``; other kinds never
-    touch it, so a request without generator dependencies never creates a stack.
+    Generator dependencies are entered on ``owner.exit_stack`` (on
+    ``owner.function_exit_stack`` with ``function_scope``: a request context's stack
+    closed before the response is sent); other kinds never touch it, so a request
+    without generator dependencies never creates a stack.
     """
     if kind == "async":
 
@@ -112,12 +114,26 @@ def invoker(call: Callable[..., Any], kind: CallKind) -> Invoke:
         return invoke_sync
     if kind == "async_generator":
         async_manager = asynccontextmanager(call)
+        if function_scope:
+
+            def invoke_agen_function(owner: Any, kwargs: dict[str, Any]) -> Any:
+                stack = owner.function_exit_stack
+                return stack.enter_async_context(async_manager(**kwargs))
+
+            return invoke_agen_function
 
         def invoke_agen(owner: HasExitStack, kwargs: dict[str, Any]) -> Any:
             return owner.exit_stack.enter_async_context(async_manager(**kwargs))
 
         return invoke_agen
     sync_manager = contextmanager(call)
+    if function_scope:
+
+        def invoke_gen_function(owner: Any, kwargs: dict[str, Any]) -> Any:
+            stack = owner.function_exit_stack
+            return stack.enter_async_context(_ThreadedContext(sync_manager(**kwargs)))
+
+        return invoke_gen_function
 
     def invoke_gen(owner: HasExitStack, kwargs: dict[str, Any]) -> Any:
         return owner.exit_stack.enter_async_context(_ThreadedContext(sync_manager(**kwargs)))

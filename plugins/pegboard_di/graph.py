@@ -50,6 +50,7 @@ class Node:
     kind: CallKind
     key: Hashable | None  # None: use_cache=False
     arguments: tuple[Argument, ...]
+    scope: str = "request"  # or "function": teardown before the response is sent
 
     def keys(self) -> Iterator[Hashable]:
         """The cache keys of this node and all below it, once per position."""
@@ -79,6 +80,8 @@ class GraphBuilder:
         self.path: list[Callable[..., Any]] = []  # effective callables being planned
         self.descriptions: list[Description] = []
         self.app_keys: list[Hashable] = []
+        #: Every callable met, as written and after overrides (what overrides affect).
+        self.callables: list[Callable[..., Any]] = []
         hook = app.plugin_manager.hook
         self.resolve_hook = _implemented(hook.pegboard_di_resolve_parameter)
         self.describe_hook = _implemented(hook.pegboard_di_describe_dependency)
@@ -100,6 +103,8 @@ class GraphBuilder:
     def dependency(self, marker: Depends, chain: tuple[Depends, ...]) -> Node | Callable[..., Any]:
         # Never None here: root() checks, and Depends.for_param fills nested ones.
         call = self.overrides.effective(marker.dependency)  # type: ignore[arg-type]
+        self._met(marker.dependency)
+        self._met(call)
         if call in self.path:
             raise RouteDefinitionError(
                 f"Dependency cycle in {self.chain_text([*self.path, call])}. "
@@ -117,8 +122,31 @@ class GraphBuilder:
                 app=self.app, route=self.route, dependency=marker.dependency, chain=chain
             ):
                 self.descriptions.extend(found or ())
+        if marker.scope == "request":
+            self._check_no_function_scope(call, arguments)
         key = self.cache_key(marker, call, chain) if marker.use_cache else None
-        return Node(call, call_kind(call), key, arguments)
+        if key is not None and marker.scope == "function":
+            key = (key, "scope=function")  # torn down earlier: not the request's value
+        return Node(call, call_kind(call), key, arguments, marker.scope)
+
+    def _met(self, call: Any) -> None:
+        if not any(call is seen for seen in self.callables):
+            self.callables.append(call)
+
+    def _check_no_function_scope(
+        self, call: Callable[..., Any], arguments: tuple[Argument, ...]
+    ) -> None:
+        for argument in arguments:
+            sub = argument.node
+            if sub is not None and sub.scope == "function":
+                raise RouteDefinitionError(
+                    f"Scope error in {self.chain_text([*self.path, call, sub.call])}: "
+                    f"{dependency_name(call)} is request-scoped (torn down after the "
+                    f"response) but depends on {dependency_name(sub.call)}, which is "
+                    "function-scoped (torn down before the response), so it would outlive "
+                    f"what it uses. Give {dependency_name(call)} scope='function' too, or "
+                    f"make {dependency_name(sub.call)} request-scoped."
+                )
 
     def parameters(self, call: Callable[..., Any]) -> list[ParamInfo]:
         params = []
@@ -142,7 +170,7 @@ class GraphBuilder:
             found = self.dependency(marker, (*chain, marker))
             if isinstance(found, Node):
                 return Argument(param.name, node=found)
-            return Argument(param.name, func=found)
+            return Argument(param.name, func=found, is_async=inspect.iscoroutinefunction(found))
         resolver = self.parameter(param, chain)
         self.descriptions.extend(resolver.describes)
         return Argument(param.name, func=resolver.func, is_async=resolver.is_async)

@@ -13,8 +13,8 @@ from pegboard.params import describe_callable
 
 __all__ = ["Depends", "Scope"]
 
-Scope = Literal["request", "app"]
-_SCOPES = ("request", "app")
+Scope = Literal["function", "request", "app"]
+_SCOPES = ("function", "request", "app")
 
 
 def _check_dependency(instance: Depends, attribute: Any, value: Any) -> None:
@@ -28,7 +28,9 @@ def _check_dependency(instance: Depends, attribute: Any, value: Any) -> None:
 
 def _check_scope(instance: Depends, attribute: Any, value: Any) -> None:
     if value not in _SCOPES:
-        raise ValueError(f"Depends(scope=...) must be 'request' or 'app', got {value!r}.")
+        raise ValueError(
+            f"Depends(scope=...) must be 'function', 'request' or 'app', got {value!r}."
+        )
 
 
 @attrs.frozen
@@ -41,8 +43,15 @@ class Depends(Marker):
 
     ``use_cache`` (default True) calls a dependency once per request however many
     times the request's graph asks for it; False gives this position its own call.
-    ``scope`` is ``"request"`` (default: called for each request) or ``"app"``:
-    created once when the app starts and closed when it stops.
+    ``scope`` says when a generator dependency's teardown runs (every scope but
+    ``"app"`` calls the dependency once per request):
+
+    - ``"request"`` (default): after the response is sent. Right for what must
+      outlive the response, such as a streamed body reading from the value.
+    - ``"function"``: as soon as the handler returned and its value was encoded,
+      before anything is sent; an exception raised by the teardown becomes the error
+      response (a failed commit answers 500, not 200).
+    - ``"app"``: created once when the app starts and closed when it stops.
 
     Plugins may subclass it to carry more data (the security plugin's ``Security``
     adds ``scopes``); subclasses stay frozen attrs classes so that equal markers

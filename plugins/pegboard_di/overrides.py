@@ -27,17 +27,34 @@ class DependencyOverrides(MutableMapping[Callable[..., Any], Callable[..., Any]]
     still apply.
 
     Changes take effect on the next request, also when the app is already running:
-    every change bumps :attr:`version`, and a route whose graph was planned under an
-    older version plans it again on its next request (once). Descriptions (OpenAPI)
-    stay those of the graph planned when the app was built.
+    each change compiles again, right away, the routes whose graphs contain the
+    callable (:meth:`pegboard.App.recompile`), so requests never plan anything. A
+    change that makes a route impossible to compile (a cycle, a parameter nothing
+    resolves) raises :class:`~pegboard.RouteDefinitionError` here and is undone.
+    Make changes between requests, as tests do.
     """
 
-    __slots__ = ("_data", "version")
+    __slots__ = ("_data", "_on_change", "version")
 
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[Callable[..., Any]], object] | None = None) -> None:
         self._data: dict[Callable[..., Any], Callable[..., Any]] = {}
-        #: Bumped by every change; graphs planned under another version are re-planned.
+        self._on_change = on_change
+        #: Bumped by every change.
         self.version = 0
+
+    def _changed(self, original: Callable[..., Any], before: Any) -> None:
+        self.version += 1
+        if self._on_change is None:
+            return
+        try:
+            self._on_change(original)
+        except BaseException:
+            if before is _MISSING:
+                self._data.pop(original, None)
+            else:
+                self._data[original] = before
+            self.version += 1
+            raise
 
     def __getitem__(self, original: Callable[..., Any]) -> Callable[..., Any]:
         return self._data[original]
@@ -45,12 +62,13 @@ class DependencyOverrides(MutableMapping[Callable[..., Any], Callable[..., Any]]
     def __setitem__(self, original: Callable[..., Any], replacement: Callable[..., Any]) -> None:
         _check_callable(original, "key")
         _check_callable(replacement, "replacement")
+        before = self._data.get(original, _MISSING)
         self._data[original] = replacement
-        self.version += 1
+        self._changed(original, before)
 
     def __delitem__(self, original: Callable[..., Any]) -> None:
-        del self._data[original]
-        self.version += 1
+        before = self._data.pop(original)
+        self._changed(original, before)
 
     def __iter__(self) -> Iterator[Callable[..., Any]]:
         return iter(self._data)

@@ -1,18 +1,21 @@
-"""Planning an app's dependency graphs, and re-planning them when overrides change.
+"""Planning an app's dependency graphs while its routes are compiled.
 
 For each ``Depends`` a route uses (as a parameter, in ``dependencies=[...]``, or
 through :func:`pegboard_di.dependency_resolver`), the :class:`Planner` walks the graph
-once when the app is built (:mod:`pegboard_di.graph`) and compiles it
+once when the route is compiled (:mod:`pegboard_di.graph`) and compiles it
 (:mod:`pegboard_di.steps`). The graphs of one route are compiled together, so that
 only dependencies occurring more than once in the route go through the request's
-cache. A request then runs those functions; the one check left per request is whether
-overrides changed since the graph was planned (an integer comparison), in which case
-the route's graphs are planned again.
+cache. A request then runs those functions and nothing else.
+
+Each resolver lists the callables of its graph in ``Resolver.depends_on``; when an
+override changes, the plugin asks the core to compile the routes using it again
+(:meth:`pegboard.App.recompile`), which plans their graphs afresh.
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections import Counter
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
@@ -27,10 +30,33 @@ from pegboard_di.steps import FAILED, MISSING, Cache, compile_node
 if TYPE_CHECKING:
     from pegboard.descriptions import Description
 
-__all__ = ["CACHE_KEY", "Planner"]
+__all__ = ["CACHE_KEY", "Planner", "changed_key"]
 
 #: Per-request values of shared dependencies, in ``ctx.stash``: cache key -> value.
 CACHE_KEY: StashKey[Cache] = StashKey("di.cache")
+
+
+class _Changed:
+    """The ``Resolver.depends_on`` key of one dependency: equal only for the same object."""
+
+    __slots__ = ("dependency",)
+
+    def __init__(self, dependency: Any) -> None:
+        self.dependency = dependency
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Changed) and other.dependency is self.dependency
+
+    def __hash__(self) -> int:
+        return id(self.dependency)
+
+    def __repr__(self) -> str:
+        return f"<dependency {dependency_name(self.dependency)}>"
+
+
+def changed_key(dependency: Any) -> Hashable:
+    """The key :meth:`App.recompile <pegboard.App.recompile>` takes for ``dependency``."""
+    return _Changed(dependency)
 
 
 class Planner:
@@ -40,7 +66,8 @@ class Planner:
         self.app = app
         self.overrides = overrides
         self.app_scope = app_scope
-        self._routes: dict[RouteInfo, _RoutePlan] = {}
+        self._compiling: dict[RouteInfo, _RoutePlan] = {}  # routes being compiled
+        self._compiled: dict[RouteInfo, _RoutePlan] = {}
         self._detached: dict[Depends, _RoutePlan] = {}
 
     def resolver(self, route: RouteInfo, marker: Depends, origin: str) -> Resolver:
@@ -49,12 +76,31 @@ class Planner:
         ``origin`` names where the marker was found (a handler parameter,
         ``dependencies=[...]``) in error messages.
         """
-        plan = self._routes.get(route)
+        plan = self._compiling.get(route)
         if plan is None:
-            plan = self._routes[route] = _RoutePlan(self)
+            plan = self._compiling[route] = _RoutePlan(self)
         root = plan.add(route, marker, origin)
         describes = root.describes or ()
-        return Resolver(root.resolve, is_async=True, describes=describes, label=repr(marker))
+        depends_on = tuple(changed_key(call) for call in root.callables)
+        return Resolver(
+            root.resolve,
+            is_async=True,
+            describes=describes,
+            label=repr(marker),
+            depends_on=depends_on,
+        )
+
+    def finish(self, route: RouteInfo) -> None:
+        """The route is compiled: its next compilation plans its graphs afresh."""
+        plan = self._compiling.pop(route, None)
+        if plan is not None:
+            self._compiled[route] = plan
+        else:
+            self._compiled.pop(route, None)
+
+    def abandon(self) -> None:
+        """Forget the plans of compilations that failed half-way."""
+        self._compiling.clear()
 
     def detached(self, marker: Depends, origin: str) -> _Root:
         """The plan of ``marker`` for use outside routes (see :func:`pegboard_di.resolve`).
@@ -83,9 +129,7 @@ class Planner:
     async def start(self) -> None:
         """Create the app-scoped values the current graphs need (``pegboard_startup``)."""
         keys: list[Hashable] = []
-        for plan in self._routes.values():
-            if plan.version != self.overrides.version:
-                plan.replan()
+        for plan in self._compiled.values():
             for root in plan.roots:
                 keys.extend(k for k in root.app_keys if k not in keys)
         await self.app_scope.start(keys)
@@ -115,14 +159,6 @@ class _RoutePlan:
         self.compile()
         self.version = version
 
-    async def replan_and_start(self) -> None:
-        self.replan()
-        scope = self.planner.app_scope
-        if scope.running:
-            for root in self.roots:
-                for key in root.app_keys:
-                    await scope.ensure(key)
-
     def compile(self) -> None:
         counts = Counter(key for root in self.roots for key in root.keys)
         shared = frozenset(key for key, count in counts.items() if count > 1)
@@ -135,6 +171,7 @@ class _Root:
 
     __slots__ = (
         "app_keys",
+        "callables",
         "describes",
         "found",
         "func",
@@ -143,7 +180,6 @@ class _Root:
         "keys",
         "marker",
         "origin",
-        "overrides",
         "plan_of",
         "route",
         "uses_cache",
@@ -151,13 +187,13 @@ class _Root:
 
     def __init__(self, plan: _RoutePlan, route: RouteInfo, marker: Depends, origin: str) -> None:
         self.plan_of = plan
-        self.overrides = plan.planner.overrides
         self.route = route
         self.marker = marker
         self.origin = origin
         self.describes: tuple[Description, ...] | None = None
         self.app_keys: tuple[Hashable, ...] = ()
         self.keys: tuple[Hashable, ...] = ()
+        self.callables: tuple[Callable[..., Any], ...] = ()
 
     def plan(self) -> None:
         planner = self.plan_of.planner
@@ -167,6 +203,7 @@ class _Root:
         self.found: Node | Callable[..., Any] = graph.root(self.marker)
         self.keys = tuple(self.found.keys()) if isinstance(self.found, Node) else ()
         self.app_keys = tuple(graph.app_keys)
+        self.callables = tuple(graph.callables)
         if self.describes is None:  # documents describe the graph as first planned
             self.describes = _deduplicated(graph.descriptions)
 
@@ -179,14 +216,11 @@ class _Root:
             self.uses_cache = any(key in shared for key in self.keys)
         else:  # an app-scoped value
             self.func = _app_value(found)
-            self.is_async = False
+            self.is_async = inspect.iscoroutinefunction(found)
             self.key = None
             self.uses_cache = False
 
     async def resolve(self, ctx: RequestContext) -> Any:
-        plan = self.plan_of
-        if plan.version != self.overrides.version:
-            await plan.replan_and_start()
         if not self.uses_cache:
             value = self.func(ctx, None)
             return await value if self.is_async else value

@@ -9,6 +9,7 @@ import attrs
 
 from pegboard import (
     App,
+    CompiledRoute,
     ParamInfo,
     PluginError,
     PluginInfo,
@@ -26,7 +27,7 @@ from pegboard_di import hookspecs
 from pegboard_di.app_scope import AppScope
 from pegboard_di.markers import Depends, dependency_name
 from pegboard_di.overrides import DependencyOverrides
-from pegboard_di.planner import Planner
+from pegboard_di.planner import Planner, changed_key
 
 __all__ = ["DIPlugin", "DIState", "dependency_resolver", "di", "overrides"]
 
@@ -113,9 +114,17 @@ class DIPlugin:
 
     @hookimpl
     def pegboard_configure(self, app: App) -> None:
-        overrides = DependencyOverrides()
+        def recompile(original: Any) -> None:
+            try:
+                app.recompile(changed_key(original))
+            except BaseException:
+                planner.abandon()
+                raise
+
+        overrides = DependencyOverrides(on_change=recompile)
         app_scope = AppScope()
-        app.stash[STATE_KEY] = DIState(overrides, app_scope, Planner(app, overrides, app_scope))
+        planner = Planner(app, overrides, app_scope)
+        app.stash[STATE_KEY] = DIState(overrides, app_scope, planner)
         # Code ported from FastAPI writes app.dependency_overrides[f] = g; same mapping.
         if not hasattr(app, "dependency_overrides"):
             vars(app)["dependency_overrides"] = overrides
@@ -159,6 +168,10 @@ class DIPlugin:
             planner.resolver(route, marker, "dependencies=[...]")
             for marker in route.option("dependencies", ())
         ]
+
+    @hookimpl
+    def pegboard_route_compiled(self, app: App, route: RouteInfo, compiled: CompiledRoute) -> None:
+        _state(app).planner.finish(route)
 
     @hookimpl
     def pegboard_startup(self, app: App) -> Awaitable[None]:

@@ -41,11 +41,12 @@ async def resolve(
     ctx = RequestContext(connection if connection is not None else _blank_request(app))
     try:
         value = await root.resolve(ctx)
+        await ctx.close_function_scope()
         yield value
     except BaseException as exc:
-        await ctx.exit_stack.__aexit__(type(exc), exc, exc.__traceback__)
+        await ctx.unwind(exc)
         raise
-    await ctx.exit_stack.aclose()
+    await ctx.close()
 
 
 def _blank_request(app: App) -> Request:

@@ -44,7 +44,11 @@ def compile_node(node: Node, shared: Collection[Hashable]) -> Step:
         else (a.name, cast("Callable[..., Any]", a.func), a.is_async, False, None)
         for a in node.arguments
     )
-    invoke = None if node.kind == "async" else invoker(call, node.kind)
+    invoke = (
+        None
+        if node.kind == "async"
+        else invoker(call, node.kind, function_scope=node.scope == "function")
+    )
     if any(is_async or key is not None for _, _, is_async, _, key in plan):
         return _async_step(call, invoke, plan)
     if invoke is None and len(plan) == 1 and not plan[0][3]:

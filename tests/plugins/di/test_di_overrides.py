@@ -102,18 +102,30 @@ def test_overrides_only_take_callables():
         deps[get_db] = "fake"  # type: ignore[assignment]
 
 
-def test_a_bad_replacement_fails_the_next_request_with_the_planning_error():
+def test_a_bad_replacement_fails_when_set_and_is_undone():
+    """The routes are compiled again when the override is set, so the planning
+    error surfaces there, and the app keeps serving as before."""
     app = build()
 
     def needs_query(q: int) -> str:
         return "x"
 
     with TestClient(app) as client:
-        overrides(app)[get_db] = needs_query
         with pytest.raises(RouteDefinitionError, match="needs_query"):
-            client.get("/db")
-        del overrides(app)[get_db]
+            overrides(app)[get_db] = needs_query
+        assert get_db not in overrides(app)
         assert client.get("/db").json() == "real db"
+
+
+def test_a_bad_replacement_set_before_the_app_is_built_fails_the_build():
+    app = build()
+
+    def needs_query(q: int) -> str:
+        return "x"
+
+    overrides(app)[get_db] = needs_query
+    with pytest.raises(RouteDefinitionError, match="needs_query"), TestClient(app):
+        pass
 
 
 def test_overrides_need_the_plugin():
