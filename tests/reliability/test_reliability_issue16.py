@@ -8,13 +8,14 @@ handlers, and ``X-Content-Type-Options: nosniff``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from pegboard import HTTPException
-from pegboard_security import SecurityScopes
+from pegboard import App, HTTPException
+from pegboard_di import Depends, di
+from pegboard_security import APIKeyCookie, SecurityScopes, security
 
 from ..conftest import load_module
 from .catalogue import JWT_SECRET, token
@@ -82,3 +83,57 @@ def test_a_well_formed_scope_list_claim_is_accepted(jwt_client: Any):
         headers={"authorization": f"Bearer {token({'scope': ['items:read']}).decode()}"},
     )
     assert response.status_code == 403
+
+
+# -- 3. a duplicated API-key cookie -----------------------------------------------------------
+
+
+COOKIE_KEY = APIKeyCookie(name="key")
+
+
+@pytest.fixture(scope="module")
+def cookie_client() -> Any:
+    app = App(plugins=[di(), security()])
+
+    @app.get("/")
+    async def read(key: Annotated[str, Depends(COOKIE_KEY)]) -> str:
+        return key
+
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    "cookies",
+    [
+        [b"key=first; key=second"],
+        [b"key=same; key=same"],
+        [b"key=first;key=second"],
+        [b"other=1; key=first; x=2; key=second"],
+        [b" key = first ; key=second"],
+        [b'key="first"; key=second'],
+        [b"key=first", b"key=second"],  # two Cookie headers
+    ],
+    ids=lambda cookies: " | ".join(c.decode() for c in cookies),
+)
+def test_an_api_key_cookie_sent_twice_is_malformed(cookie_client: Any, cookies: list[bytes]):
+    headers = [(b"cookie", value) for value in cookies]
+    response = cookie_client.get("/", headers=headers)
+    assert response.status_code == 401, response.text
+    assert response.json() == {"detail": "Multiple key cookies"}
+    assert response.headers["www-authenticate"] == "APIKey"
+
+
+@pytest.mark.parametrize(
+    ("cookie", "key"),
+    [
+        (b"key=first", "first"),
+        (b"other=1; key=first", "first"),
+        (b"key=first; keyx=2; xkey=3", "first"),
+        (b'key="first"', "first"),
+    ],
+)
+def test_one_api_key_cookie_is_read(cookie_client: Any, cookie: bytes, key: str):
+    response = cookie_client.get("/", headers=[(b"cookie", cookie)])
+    assert response.status_code == 200
+    assert response.json() == key
