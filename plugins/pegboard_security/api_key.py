@@ -10,6 +10,7 @@ from pegboard_security.base import SecurityBase
 from pegboard_security.credentials import (
     MAX_CREDENTIALS_LENGTH,
     MalformedCredentials,
+    cookie_value,
     header_value,
     is_token,
 )
@@ -138,4 +139,8 @@ class APIKeyCookie(APIKeyBase):
         request: HTTPConnection,
         security_scopes: Annotated[SecurityScopes, RequiredScopes()] = NO_SCOPES,
     ) -> str | None:
-        return self.check_api_key(request.cookies.get(self.name), security_scopes)
+        try:
+            value = cookie_value(request, self.name)
+        except MalformedCredentials as exc:
+            raise self.make_not_authenticated_error(str(exc), security_scopes) from None
+        return self.check_api_key(value, security_scopes)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, cookie_parser
 
 __all__ = [
     "MAX_CREDENTIALS_LENGTH",
     "MalformedCredentials",
     "authorization",
+    "cookie_value",
     "header_value",
     "is_token",
     "is_token68",
@@ -62,6 +63,27 @@ def header_value(connection: HTTPConnection, key: bytes, label: str, max_length:
     if _UNPRINTABLE.search(found):
         raise MalformedCredentials(f"Invalid characters in {label} header")
     return found.decode("ascii")
+
+
+def cookie_value(connection: HTTPConnection, name: str) -> str | None:
+    """The one value of the cookie ``name``, or None if absent.
+
+    Raises :class:`MalformedCredentials` if the cookie is set twice, in one
+    ``Cookie`` header or across several. Starlette's ``request.cookies`` keeps the
+    last of two and reads only the first header, so the raw headers are read here.
+    """
+    found: str | None = None
+    for key, value in connection.scope["headers"]:
+        if key != b"cookie":
+            continue
+        for chunk in value.decode("latin-1").split(";"):
+            if "=" in chunk and chunk.partition("=")[0].strip() == name:
+                if found is not None:
+                    raise MalformedCredentials(f"Multiple {name} cookies")
+                found = chunk
+    if found is None:
+        return None
+    return cookie_parser(found).get(name)
 
 
 def authorization(connection: HTTPConnection, max_length: int) -> str | None:

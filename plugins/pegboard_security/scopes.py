@@ -114,18 +114,27 @@ class SecurityScopes:
         """Raise :meth:`insufficient_scope` unless ``granted`` holds every required scope.
 
         ``granted`` is the token's scopes: a list, or one space-separated string (the
-        ``scope`` claim of RFC 8693), or None for none.
+        ``scope`` claim of RFC 8693), or None for none. Anything else (a number, a
+        dict, a list holding something other than strings) is a malformed token, and
+        raises :meth:`invalid_token` (401) whether or not scopes are required: claims
+        come from the client, and a dict's keys must never count as granted scopes.
         """
-        if not self.scopes:
-            return
-        if granted is None:
-            have: set[str] = set()
-        elif isinstance(granted, str):
-            have = set(granted.split())
-        else:
-            have = {s for s in granted if isinstance(s, str)}
+        have = _granted(granted)
+        if have is None:
+            raise self.invalid_token()
         if not have.issuperset(self.scopes):
             raise self.insufficient_scope()
+
+
+def _granted(value: object) -> set[str] | None:
+    """The scopes a token's claim grants, or None when the claim is malformed."""
+    if value is None:
+        return set()
+    if isinstance(value, str):
+        return set(value.split())
+    if isinstance(value, (list, tuple)) and all(isinstance(s, str) for s in value):
+        return set(value)
+    return None
 
 
 #: What a scheme gets when called directly, outside a dependency graph.
