@@ -98,6 +98,11 @@ class Planner:
         else:
             self._compiled.pop(route, None)
 
+    def markers(self, route: RouteInfo) -> list[Depends]:
+        """The top-level markers planned for ``route`` (being compiled, or compiled)."""
+        plan = self._compiling.get(route) or self._compiled.get(route)
+        return [] if plan is None else [root.marker for root in plan.roots]
+
     def abandon(self) -> None:
         """Forget the plans of compilations that failed half-way."""
         self._compiling.clear()

@@ -9,7 +9,6 @@ graph, the ``security=[...]`` route option, and the password form's fields.
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
@@ -36,7 +35,7 @@ from pegboard.descriptions import (
     SecurityDescription,
 )
 from pegboard.params import describe_callable
-from pegboard_di import Depends, dependency_resolver, overrides
+from pegboard_di import Depends, dependency_graph, dependency_resolver
 from pegboard_security.base import SecurityBase
 from pegboard_security.forms import FormField, form_field_resolver
 from pegboard_security.scopes import RequiredScopes, Security, SecurityScopes, scopes_of
@@ -60,10 +59,8 @@ _FORBIDDEN = ResponseDescription(403, "Not enough permissions", {"application/js
 
 @attrs.define
 class _State:
-    """Per app: which callables read scopes (per overrides version); form bodies."""
+    """Per app: the bodies of password forms."""
 
-    version: int = -1
-    reads_scopes: dict[Any, bool] = attrs.field(factory=dict)
     form_bodies: dict[Any, BodyDescription] = attrs.field(factory=dict)
 
 
@@ -179,9 +176,7 @@ class SecurityPlugin:
         if not scopes:
             return None
         own = chain[-1]
-        if not (isinstance(own, Security) and own.scopes) and not self._reads_scopes(
-            app, dependency
-        ):
+        if not (isinstance(own, Security) and own.scopes) and not _reads_scopes(app, own):
             return None
         return ("scopes", tuple(sorted(scopes)))
 
@@ -208,47 +203,21 @@ class SecurityPlugin:
             described.append(_FORBIDDEN)
         return described
 
-    def _reads_scopes(self, app: App, dependency: Any) -> bool:
-        state = app.stash[_STATE]
-        dependency_overrides = overrides(app)
-        if state.version != dependency_overrides.version:
-            state.version = dependency_overrides.version
-            state.reads_scopes.clear()
-        return _reads_scopes(dependency, dependency_overrides, state.reads_scopes, set())
 
-
-def _reads_scopes(call: Any, replaced: Any, known: dict[Any, bool], path: set[int]) -> bool:
-    """Whether ``call`` or anything in its graph is a scheme or takes ``SecurityScopes``."""
-    try:
-        return known[call]
-    except (KeyError, TypeError):  # TypeError: an unhashable callable
-        pass
-    if id(call) in path:  # pragma: no cover - a cycle, which the DI plugin reports first
-        return False
-    path.add(id(call))
-    effective = replaced.effective(call)
-    found = isinstance(effective, SecurityBase) or any(
-        _param_reads_scopes(param, replaced, known, path)
-        for param in ParamInfo.from_callable(effective)
-    )
-    path.discard(id(call))
-    with contextlib.suppress(TypeError):
-        known[call] = found
-    return found
-
-
-def _param_reads_scopes(
-    param: ParamInfo, replaced: Any, known: dict[Any, bool], path: set[int]
-) -> bool:
-    if _is_scopes_type(param.type):
-        return True
-    marker = param.marker
-    if not isinstance(marker, Depends) or marker.scope == "app":
-        return False
-    if isinstance(marker, Security) and marker.scopes:
-        return True
-    sub = marker.dependency if marker.dependency is not None else param.type
-    return callable(sub) and _reads_scopes(sub, replaced, known, path)
+def _reads_scopes(app: App, marker: Depends) -> bool:
+    """Whether the graph below ``marker`` has a scheme, reads scopes or asks for some."""
+    graph = dependency_graph(app, marker)
+    for position in graph:
+        if position.marker.scope == "app":
+            continue  # app-scoped graphs cannot read a request's scopes
+        if isinstance(position.call, SecurityBase):
+            return True
+        if any(_is_scopes_type(param.type) for param in position.parameters):
+            return True
+        sub = position.marker
+        if position is not graph[0] and isinstance(sub, Security) and sub.scopes:
+            return True
+    return False
 
 
 def security() -> SecurityPlugin:
