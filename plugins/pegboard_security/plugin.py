@@ -210,7 +210,8 @@ def _reads_scopes(app: App, marker: Depends) -> bool:
     for position in graph:
         if position.marker.scope == "app":
             continue  # app-scoped graphs cannot read a request's scopes
-        if isinstance(position.call, SecurityBase):
+        called: object = position.call  # schemes are instances with __call__
+        if isinstance(called, SecurityBase):
             return True
         if any(_is_scopes_type(param.type) for param in position.parameters):
             return True
