@@ -289,19 +289,34 @@ class App(RouteDecorators, Starlette):
             yield state
 
     async def _start_plugins(self, stack: AsyncExitStack) -> None:
+        # Through pluggy, one plugin at a time, so that tryfirst/trylast order them,
+        # wrappers see each plugin's call, and a failure names its plugin.
         pm = self.plugin_manager
-        startups = {info.name: impl for info, impl in pm.hookimpls_in_order("pegboard_startup")}
-        shutdowns = {info.name: impl for info, impl in pm.hookimpls_in_order("pegboard_shutdown")}
-        for name in self.plugins:
-            if name in startups:
-                try:
-                    result = _call_impl(startups[name], app=self)
+        starting = pm.lifecycle_order("pegboard_startup")
+        # A plugin without a startup hook has nothing that could have failed.
+        started = set(self.plugins) - {info.name for info in starting}
+        stack.push_async_callback(self._stop_plugins, started)
+        for info in starting:
+            try:
+                for result in pm.call_for("pegboard_startup", info.name, app=self):
                     if inspect.isawaitable(result):
                         await result
-                except Exception as exc:
-                    raise StartupError(name, exc) from exc
-            if name in shutdowns:
-                stack.push_async_callback(_await_impl, shutdowns[name], self)
+            except Exception as exc:
+                raise StartupError(info.name, exc) from exc
+            started.add(info.name)
+
+    async def _stop_plugins(self, started: set[str]) -> None:
+        # Reverse order; a plugin whose startup failed or never ran is not shut down.
+        async with AsyncExitStack() as stack:
+            pm = self.plugin_manager
+            for info in reversed(pm.lifecycle_order("pegboard_shutdown", reverse=True)):
+                if info.name in started:
+                    stack.push_async_callback(self._stop_plugin, info.name)
+
+    async def _stop_plugin(self, name: str) -> None:
+        for result in self.plugin_manager.call_for("pegboard_shutdown", name, app=self):
+            if inspect.isawaitable(result):
+                await result
 
 
 def _apply_root_path(scope: Scope, root_path: str) -> None:
@@ -312,16 +327,6 @@ def _apply_root_path(scope: Scope, root_path: str) -> None:
         scope["path"] = root_path + scope["path"]
         if "raw_path" in scope and scope["raw_path"] is not None:
             scope["raw_path"] = root_path.encode() + scope["raw_path"]
-
-
-def _call_impl(impl: Any, **kwargs: Any) -> Any:
-    return impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
-
-
-async def _await_impl(impl: Any, app: App) -> None:
-    result = _call_impl(impl, app=app)
-    if inspect.isawaitable(result):
-        await result
 
 
 @overload

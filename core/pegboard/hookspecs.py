@@ -78,13 +78,17 @@ def pegboard_startup(app: App) -> Awaitable[None] | None:
     """Start the plugin's resources, called once in the app's lifespan.
 
     Runs after the app's routes are compiled and after the user's ``lifespan=`` has
-    entered, plugin by plugin in the order they were enabled (required plugins
-    first). If one raises, the plugins already started are shut down, the user's
-    lifespan exits, and the server fails to start with a
-    ``StartupError`` naming the plugin.
+    entered, plugin by plugin: ``tryfirst`` implementations first, then the others in
+    the order the plugins were enabled (required plugins first), ``trylast`` ones
+    last. Each plugin's call goes through the plugin manager on its own and its
+    awaitable is awaited before the next plugin starts. If one raises, the plugins
+    already started are shut down, the user's lifespan exits, and the server fails
+    to start with a ``StartupError`` naming the plugin.
 
     Implementing this hook
-        Plugins holding connections, pools, caches or background workers.
+        Plugins holding connections, pools, caches or background workers. A
+        ``wrapper=True`` implementation wraps each plugin's call (to time or log
+        every plugin's startup, say).
 
     :param app: The app starting up.
     :returns: None, or an awaitable the core awaits before starting the next plugin.
@@ -95,8 +99,9 @@ def pegboard_startup(app: App) -> Awaitable[None] | None:
 def pegboard_shutdown(app: App) -> Awaitable[None] | None:
     """Release the plugin's resources, called once when the app's lifespan ends.
 
-    Runs in the reverse order of ``pegboard_startup``, before the user's lifespan
-    exits, and only for plugins whose startup completed.
+    Runs plugin by plugin before the user's lifespan exits, and only for plugins
+    whose startup completed: ``tryfirst`` implementations first, then the others in
+    the reverse of the order the plugins were enabled, ``trylast`` ones last.
 
     Implementing this hook
         The same plugins that implement ``pegboard_startup``.

@@ -234,16 +234,37 @@ class PluginManager(pluggy.PluginManager):
                 options.setdefault(option.name, (option, info.name))
         return options
 
-    def hookimpls_in_order(self, hook_name: str) -> list[tuple[PluginInfo, pluggy.HookImpl]]:
-        """The implementations of a hook by enabled plugins, in the order enabled."""
-        by_plugin = {
-            id(impl.plugin): impl for impl in getattr(self.hook, hook_name).get_hookimpls()
-        }
-        return [
-            (info, by_plugin[id(plugin)])
-            for info, plugin in self.enabled
-            if id(plugin) in by_plugin
+    def lifecycle_order(self, hook_name: str, *, reverse: bool = False) -> list[PluginInfo]:
+        """The enabled plugins implementing ``hook_name``, in the order to call them.
+
+        ``tryfirst`` implementations come first and ``trylast`` ones last; within each
+        group, the order the plugins were enabled (requirements first), or its reverse.
+        Hook wrappers are not listed: they wrap each plugin's call.
+        """
+        tiers: dict[int, int] = {}
+        for impl in getattr(self.hook, hook_name).get_hookimpls():
+            if not (impl.wrapper or impl.hookwrapper):
+                tiers[id(impl.plugin)] = 0 if impl.tryfirst else 2 if impl.trylast else 1
+        ranked = [
+            (tiers[id(plugin)], -rank if reverse else rank, info)
+            for rank, (info, plugin) in enumerate(self.enabled)
+            if id(plugin) in tiers
         ]
+        return [info for _, _, info in sorted(ranked, key=lambda item: item[:2])]
+
+    def call_for(self, hook_name: str, plugin_name: str, **kwargs: Any) -> list[Any]:
+        """Call ``hook_name`` through pluggy for one plugin (hook wrappers included).
+
+        The other plugins' implementations are left out, their wrappers kept, so
+        ``wrapper=True`` implementations see each plugin's call.
+        """
+        others = [
+            impl.plugin
+            for impl in getattr(self.hook, hook_name).get_hookimpls()
+            if not (impl.wrapper or impl.hookwrapper) and self.get_name(impl.plugin) != plugin_name
+        ]
+        caller = self.subset_hook_caller(hook_name, remove_plugins=others)
+        return list(caller(**kwargs))
 
 
 def _requirements_first(

@@ -16,15 +16,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import pluggy
+from pegboard.hookspecs import hookspec
 
 if TYPE_CHECKING:
     from pegboard import App, RouteInfo
     from pegboard.descriptions import Schema
     from pegboard_openapi.components import Components
-
-hookspec = pluggy.HookspecMarker("pegboard")
-
 
 # -------------------------------------------------------------------------
 # Schemas for values the document names by type

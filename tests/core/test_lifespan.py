@@ -162,3 +162,81 @@ def test_mounted_pegboard_apps_get_their_lifespan_and_state():
         "subplugin:shutdown",
         "sub:exit",
     ]
+
+
+class Ordered:
+    """Startup/shutdown marked tryfirst or trylast; records into a shared list."""
+
+    def __init__(self, name: str, events: list[str], **marks: bool) -> None:
+        self.plugin_info = PluginInfo(name=name)
+
+        async def started() -> None:
+            events.append(f"{name}:started")
+
+        @hookimpl(**marks)
+        def pegboard_startup(app: App) -> Any:
+            events.append(f"{name}:startup")
+            return started()
+
+        @hookimpl(**marks)
+        def pegboard_shutdown(app: App) -> None:
+            events.append(f"{name}:shutdown")
+
+        self.pegboard_startup = pegboard_startup
+        self.pegboard_shutdown = pegboard_shutdown
+
+
+def test_startup_and_shutdown_honour_tryfirst_and_trylast():
+    events: list[str] = []
+    app = App(
+        plugins=[
+            Ordered("early", events),
+            Ordered("last", events, trylast=True),
+            Ordered("first", events, tryfirst=True),
+            Ordered("late", events),
+        ]
+    )
+    with TestClient(app):
+        events.append("serving")
+    assert events == [
+        *("first:startup", "first:started", "early:startup", "early:started"),
+        *("late:startup", "late:started", "last:startup", "last:started"),
+        "serving",
+        *("first:shutdown", "late:shutdown", "early:shutdown", "last:shutdown"),
+    ]
+
+
+def test_startup_wrappers_see_each_plugin_start():
+    events: list[str] = []
+
+    class Timer:
+        plugin_info = PluginInfo(name="timer")
+
+        @hookimpl(wrapper=True)
+        def pegboard_startup(self, app: App) -> Any:
+            events.append("wrap:before")
+            result = yield
+            events.append(f"wrap:after {len(result)}")
+            return result
+
+    app = App(plugins=[Timer(), Ordered("a", events), Ordered("b", events)])
+    with TestClient(app):
+        pass
+    assert events == [
+        *("wrap:before", "a:startup", "wrap:after 1", "a:started"),
+        *("wrap:before", "b:startup", "wrap:after 1", "b:started"),
+        *("b:shutdown", "a:shutdown"),
+    ]
+
+
+def test_requirements_start_first_even_when_listed_after():
+    events: list[str] = []
+    base = Ordered("base", events)
+    user = Ordered("user", events)
+    user.plugin_info = PluginInfo(name="user", requires=("base",))
+    with TestClient(App(plugins=[user, base])):
+        pass
+    assert events == [
+        *("base:startup", "base:started", "user:startup", "user:started"),
+        *("user:shutdown", "base:shutdown"),
+    ]

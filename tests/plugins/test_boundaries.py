@@ -61,3 +61,13 @@ def test_the_check_catches_private_modules_and_names():
         "x.py:2 imports module pegboard_di.graph, which is not public",
         "x.py:3 imports pegboard_di._state, which is not in __all__",
     ]
+
+
+def test_one_hookspec_marker_for_every_first_party_hookspec():
+    core = PLUGINS.parent / "core" / "pegboard"
+    makers = [
+        str(path.relative_to(PLUGINS.parent))
+        for path in sorted([*core.rglob("*.py"), *PLUGINS.rglob("*.py")])
+        if "HookspecMarker(" in path.read_text()
+    ]
+    assert makers == ["core/pegboard/hookspecs.py"]
