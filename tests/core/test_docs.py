@@ -137,10 +137,11 @@ def writing_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Make ``import pegboard_requestid`` find the sample plugin."""
     directory = ROOT / "docs/src/writing"
     monkeypatch.syspath_prepend(str(directory))
-    for name in ("pegboard_requestid", "sequential_ids"):
+    names = ("pegboard_requestid", "sequential_ids", "pegboard_metrics", "pegboard_dbsession")
+    for name in names:
         monkeypatch.delitem(sys.modules, name, raising=False)
     yield directory
-    for name in ("pegboard_requestid", "sequential_ids"):
+    for name in names:
         sys.modules.pop(name, None)
 
 
@@ -801,6 +802,80 @@ def test_writing_csv_encoder(load_sample: Load):
     client = TestClient(app)
     assert client.get("/rows").text.startswith("name,score")
     assert client.get("/plain").text.startswith("[{'NAME'")
+
+
+def test_writing_metrics_plugin_records_what_clients_get(writing_dir: Path, load_sample: Load):
+    pytest.importorskip("pydantic")
+    mod = load_sample("docs/src/writing/metrics_app.py")
+    load_sample("docs/src/writing/pegboard_metrics.py")  # shown on the page too
+    client = TestClient(mod.app, raise_server_exceptions=False)
+    sent = [
+        client.get("/items/1").status_code,
+        client.get("/items/2").status_code,
+        client.post("/items", json={"name": "pen"}).status_code,
+        client.get("/items/0").status_code,
+        client.get("/items/abc").status_code,
+        client.post("/items", json={}).status_code,
+        client.get("/items/13").status_code,
+        client.get("/health").status_code,
+    ]
+    assert sent == [200, 200, 201, 404, 422, 422, 500, 200]
+    assert mod.measured.responses == {
+        ("GET", "/items/{item_id}", 200): 2,
+        ("POST", "/items", 201): 1,
+        ("GET", "/items/{item_id}", 404): 1,
+        ("GET", "/items/{item_id}", 422): 1,
+        ("POST", "/items", 422): 1,
+        ("GET", "/items/{item_id}", 500): 1,
+    }
+    assert set(mod.measured.seconds) == {"/items/{item_id}", "/items"}
+    assert all(seconds > 0 for seconds in mod.measured.seconds.values())
+
+
+def test_writing_metrics_plugin_adds_nothing_to_other_routes(writing_dir: Path, load_sample: Load):
+    pytest.importorskip("pydantic")
+    mod = load_sample("docs/src/writing/metrics_app.py")
+    with TestClient(mod.app):
+        routes = {r.path: r for r in mod.app.routes}
+        health = routes["/health"]
+        assert health.compiled.observers == ()
+        assert health.app is health.compiled.app
+        assert "observed" not in health.app.__qualname__
+        assert routes["/items"].compiled.observers != ()
+
+
+def test_writing_session_commits_before_the_response(writing_dir: Path, load_sample: Load):
+    pytest.importorskip("sqlalchemy")
+    pytest.importorskip("aiosqlite")
+    load_sample("docs/src/writing/pegboard_dbsession.py")
+    mod = load_sample("docs/src/writing/dbsession_app.py")
+    with TestClient(mod.app, raise_server_exceptions=False) as client:
+        assert client.post("/authors/ann").json() == {"id": 1, "name": "ann"}
+        ok = client.post("/authors/1/books/Dune")
+        assert (ok.status_code, ok.json()) == (200, {"title": "Dune", "author_id": 1})
+        failed = client.post("/authors/99/books/Ghost")  # the commit fails: no author 99
+        assert failed.status_code == 500
+        assert client.get("/books").json() == ["Dune"]
+
+
+def test_writing_session_with_request_scope_would_answer_200_for_a_failed_commit(
+    writing_dir: Path, load_sample: Load
+):
+    """Why the sample uses scope="function": the default tears down after sending."""
+    pytest.importorskip("sqlalchemy")
+    pytest.importorskip("aiosqlite")
+    mod = load_sample("docs/src/writing/dbsession_app.py")
+    app = App(plugins=[mod.di(), mod.db], lifespan=mod.lifespan)
+
+    async def add_book(
+        author_id: int, title: str, session: Any = mod.Depends(mod.db.session)
+    ) -> str:
+        session.add(mod.Book(title=title, author_id=author_id))
+        return title
+
+    app.add_api_route("/authors/{author_id:int}/books/{title}", add_book, methods=["POST"])
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.post("/authors/99/books/Ghost").status_code == 200
 
 
 def test_writing_route_middleware(load_sample: Load):

@@ -211,3 +211,16 @@ def test_every_di_hook_is_on_the_page_with_its_signature():
     for name in hookspecs.__all__:
         params = ", ".join(inspect.signature(getattr(hookspecs, name)).parameters)
         assert f"`{name}({params})`" in text, name
+
+
+def test_scopes(load_sample: Load):
+    mod = load_sample("docs/src/di/scopes.py")
+    mod.EVENTS.clear()
+    with TestClient(mod.app, raise_server_exceptions=False) as client:
+        assert client.post("/orders/0").json() == "stored"
+        assert mod.EVENTS == ["handler returned", "committed"]
+        assert client.post("/orders/1").status_code == 500
+        assert mod.EVENTS == ["handler returned", "committed", "handler returned"]
+        mod.EVENTS.clear()
+        assert client.get("/export").text == "a\nb\n"
+        assert mod.EVENTS == ["file closed"]
