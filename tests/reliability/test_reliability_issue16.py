@@ -26,6 +26,7 @@ from pegboard_security import APIKeyCookie, SecurityScopes, security
 
 from ..conftest import load_module
 from .catalogue import JWT_SECRET, token
+from .driver import LiveApp
 from .report import record_count
 
 APPS = Path(__file__).resolve().parent / "apps"
@@ -223,3 +224,55 @@ def test_one_api_key_cookie_is_read(cookie_client: Any, cookie: bytes, key: str)
     response = cookie_client.get("/", headers=[(b"cookie", cookie)])
     assert response.status_code == 200
     assert response.json() == key
+
+
+# -- 4. a handler reading unparsable JSON ---------------------------------------------------
+
+UNPARSABLE_JSON = {
+    "syntax": (b'{"a": ', "Invalid JSON body: Expecting value at line 1, column 7"),
+    "trailing data": (b'{"a": 1} x', "Invalid JSON body: Extra data at line 1, column 10"),
+    "empty": (b"", "Invalid JSON body: Expecting value at line 1, column 1"),
+    "nested 100 000 deep": (
+        b"[" * 100_000 + b"]" * 100_000,
+        "Invalid JSON body: nested too deeply",
+    ),
+    "objects nested 50 000 deep": (
+        b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+        "Invalid JSON body: nested too deeply",
+    ),
+    "invalid UTF-8": (b'{"a": "\xff\xfe"}', "Invalid JSON body: not valid UTF-8 at byte 7"),
+    "a lone surrogate escape is valid JSON": (b'"\\ud800"', None),
+}
+
+
+@pytest.fixture
+def faults() -> Any:
+    return load_module("tests/reliability/apps/faults.py")
+
+
+@pytest.mark.parametrize("path", ["/raw-json", "/raw-json-starlette"])
+@pytest.mark.parametrize(("body", "detail"), UNPARSABLE_JSON.values(), ids=list(UNPARSABLE_JSON))
+def test_request_json_answers_400_for_a_body_it_cannot_parse(
+    faults: Any, path: str, body: bytes, detail: str | None
+):
+    with LiveApp(faults.app) as live:
+        response = live.send("POST", path, [("content-type", "application/json")], [body])
+    assert response.error is None, repr(response.error)
+    if detail is None:
+        assert response.status == 200
+        return
+    assert response.status == 400, response.body[:200]
+    assert response.header("content-type") == "application/json"
+    assert json.loads(response.body) == {"detail": detail}
+    if path == "/raw-json":  # the request's dependencies saw it fail
+        assert "request teardown after InvalidJSONBody" in faults.EVENTS
+
+
+def test_request_json_still_raises_a_json_decode_error_for_starlette_code(faults: Any):
+    with TestClient(faults.app) as client:
+        assert client.post("/raw-json-caught", content=b"{").json() == {"caught": "JSONDecodeError"}
+        assert client.post("/raw-json-caught", content=b"[" * 10**5).json() == {
+            "caught": "JSONDecodeError"
+        }
+        assert client.post("/raw-json-caught", content=b"{}").json() == {"caught": "nothing"}
+        assert client.post("/raw-json", content=b'{"a": [1]}').json() == {"type": "dict"}
