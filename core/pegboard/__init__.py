@@ -3,7 +3,7 @@
 from starlette.background import BackgroundTask, BackgroundTasks
 from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import HTTPConnection
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from pegboard._version import __version__
@@ -22,6 +22,7 @@ from pegboard.exceptions import (
 from pegboard.observers import Exchange, RouteObserver
 from pegboard.params import EMPTY, Marker, ParamInfo
 from pegboard.plugins import PluginInfo, PluginManager, RouteOption, hookimpl
+from pegboard.requests import InvalidJSONBody, Request
 from pegboard.resolvers import Encoder, RequestContext, Resolver
 from pegboard.responses import (
     EventSourceResponse,
@@ -53,6 +54,7 @@ __all__ = [
     "HTMLResponse",
     "HTTPConnection",
     "HTTPException",
+    "InvalidJSONBody",
     "JSONLinesResponse",
     "JSONResponse",
     "Marker",

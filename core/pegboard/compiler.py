@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -30,6 +30,7 @@ from pegboard.exceptions import (
 )
 from pegboard.observers import RouteObserver, exception_handlers, observe
 from pegboard.params import ParamInfo, describe_callable
+from pegboard.requests import Request
 from pegboard.resolvers import Encoder, RequestContext, Resolver, bind_arguments, is_async_callable
 
 if TYPE_CHECKING:

@@ -12,12 +12,13 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from starlette.background import BackgroundTasks
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from pegboard.descriptions import ParameterDescription, Schema
 from pegboard.plugins import hookimpl
+from pegboard.requests import Request
 from pegboard.resolvers import RequestContext, Resolver
 
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -53,11 +54,26 @@ _METHOD_ORDER = {
 }
 
 
+#: YAML documents rendered for root paths in ``servers``, kept for this many root paths.
+RECENT_ROOT_PATHS = 16
+
+
 @attrs.define
 class _Cache:
+    """One app's document, built once, and its serialized forms.
+
+    Nothing here grows with the number of root paths a client can make up (an app
+    mounted at ``/{tenant}`` sees one per tenant): the JSON for a root path is the
+    cached document's JSON with a ``servers`` entry spliced in, and YAML, slower to
+    render, is kept for the last :data:`RECENT_ROOT_PATHS` root paths only.
+    """
+
     document: dict[str, Any] | None = None
-    by_root_path: dict[str, dict[str, Any]] = attrs.field(factory=dict)
-    rendered: dict[tuple[str, str], bytes] = attrs.field(factory=dict)
+    #: The document without a root path, by format.
+    rendered: dict[str, bytes] = attrs.field(factory=dict)
+    #: The JSON before and after where ``servers`` goes, and the servers listed.
+    json_parts: tuple[bytes, bytes, list[Any]] | None = None
+    recent: OrderedDict[str, bytes] = attrs.field(factory=OrderedDict)
     lock: threading.Lock = attrs.field(factory=threading.Lock)
 
 
@@ -92,34 +108,81 @@ def get_openapi(app: App, *, root_path: str = "") -> dict[str, Any]:
 
     ``root_path`` is the prefix the app is served under (a proxy's, or a parent
     app's mount path); it is added to ``servers`` unless the app disabled
-    ``root_path_in_servers``. The dict returned is the cached one: edit documents
-    with the ``pegboard_openapi_document`` hook rather than by hand.
+    ``root_path_in_servers``. The dict returned is the cached one (under a root path,
+    a shallow copy of it with its own ``servers``): edit documents with the
+    ``pegboard_openapi_document`` hook rather than by hand.
     """
-    cache = _cache(app)
-    settings = app.stash[SETTINGS]
+    document = _document(app)
     root_path = root_path.rstrip("/")
+    if not root_path or not app.stash[SETTINGS].root_path_in_servers:
+        return document
+    return _with_server(document, root_path)
+
+
+def _document(app: App) -> dict[str, Any]:
+    cache = _cache(app)
     with cache.lock:
         if cache.document is None:
-            cache.document = build_document(app, settings)
-        if not root_path or not settings.root_path_in_servers:
-            return cache.document
-        document = cache.by_root_path.get(root_path)
-        if document is None:
-            document = _with_server(cache.document, root_path)
-            cache.by_root_path[root_path] = document
-        return document
+            cache.document = build_document(app, app.stash[SETTINGS])
+        return cache.document
 
 
 def render_document(app: App, *, root_path: str = "", format: Format = "json") -> bytes:
-    """The app's document serialized as JSON or YAML, cached like :func:`get_openapi`."""
-    cache = _cache(app)
-    key = (root_path.rstrip("/"), format)
-    rendered = cache.rendered.get(key)
-    if rendered is None:
-        document = get_openapi(app, root_path=root_path)
-        rendered = to_yaml(document).encode() if format == "yaml" else json_dumps(document)
-        cache.rendered[key] = rendered
+    """The app's document serialized as JSON or YAML, cached like :func:`get_openapi`.
+
+    Memory does not grow with the number of distinct root paths (see ``_Cache``).
+    """
+    document = _document(app)
+    cache = app.stash[_CACHE]
+    root_path = root_path.rstrip("/")
+    if (
+        not root_path
+        or not app.stash[SETTINGS].root_path_in_servers
+        or _lists_server(document, root_path)
+    ):
+        rendered = cache.rendered.get(format)
+        if rendered is None:
+            rendered = cache.rendered[format] = _render(document, format)
+        return rendered
+    if format == "json":
+        return _json_with_server(cache, document, root_path)
+    with cache.lock:
+        rendered = cache.recent.get(root_path)
+        if rendered is not None:
+            cache.recent.move_to_end(root_path)
+            return rendered
+    rendered = _render(_with_server(document, root_path), format)
+    with cache.lock:
+        cache.recent[root_path] = rendered
+        if len(cache.recent) > RECENT_ROOT_PATHS:
+            cache.recent.popitem(last=False)
     return rendered
+
+
+def _render(document: dict[str, Any], format: Format) -> bytes:
+    return to_yaml(document).encode() if format == "yaml" else json_dumps(document)
+
+
+def _json_with_server(cache: _Cache, document: dict[str, Any], root_path: str) -> bytes:
+    """``json_dumps(_with_server(document, root_path))``, without serializing it all again."""
+    if "info" not in document:  # a hook removed it: nowhere to splice
+        return json_dumps(_with_server(document, root_path))
+    parts = cache.json_parts
+    if parts is None:
+        head: dict[str, Any] = {}
+        tail: dict[str, Any] = {}
+        target = head
+        for key, value in document.items():
+            if key != "servers":
+                target[key] = value
+            if key == "info":
+                target = tail
+        parts = cache.json_parts = (json_dumps(head), json_dumps(tail), document.get("servers", []))
+    head_json, tail_json, servers = parts
+    # head_json is '{...}' ending with "info"; tail_json '{...}' holds what follows.
+    middle = b',"servers":' + json_dumps([{"url": root_path}, *servers])
+    rest = b"," + tail_json[1:] if len(tail_json) > 2 else b"}"
+    return head_json[:-1] + middle + rest
 
 
 def to_yaml(document: Any) -> str:
@@ -142,9 +205,14 @@ def to_yaml(document: Any) -> str:
     return text
 
 
+def _lists_server(document: dict[str, Any], root_path: str) -> bool:
+    return any(server.get("url") == root_path for server in document.get("servers", []))
+
+
 def _with_server(document: dict[str, Any], root_path: str) -> dict[str, Any]:
+    """A shallow copy of ``document`` with ``root_path`` first in ``servers``."""
     servers = document.get("servers", [])
-    if any(server.get("url") == root_path for server in servers):
+    if _lists_server(document, root_path):
         return document
     result: dict[str, Any] = {}
     for key, value in document.items():

@@ -296,6 +296,15 @@ def test_handlers_sync_and_async(load_sample: Load):
     assert client.get("/report/q3").json() == {"report": "q3", "status": "ready"}
 
 
+def test_handlers_raw_json(load_sample: Load):
+    mod = load_sample("docs/src/handlers/raw_json.py")
+    client = TestClient(mod.app)
+    assert client.post("/echo", content=b'{"a": [1]}').json() == {"a": [1]}
+    response = client.post("/echo", content=b"[" * 100_000)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Invalid JSON body: nested too deeply"}
+
+
 def test_handlers_parameters(load_sample: Load):
     mod = load_sample("docs/src/handlers/parameters.py")
     response = TestClient(mod.app).get("/items/5", headers={"user-agent": "docs"})

@@ -8,17 +8,104 @@ handlers, and ``X-Content-Type-Options: nosniff``.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
 from starlette.testclient import TestClient
 
 from pegboard import App, HTTPException
+from pegboard.encoders import json_dumps
 from pegboard_di import Depends, di
+from pegboard_openapi import get_openapi, openapi
+from pegboard_openapi.document import _CACHE, RECENT_ROOT_PATHS
 from pegboard_security import APIKeyCookie, SecurityScopes, security
 
 from ..conftest import load_module
 from .catalogue import JWT_SECRET, token
+from .driver import LiveApp
+from .report import record_count
+
+APPS = Path(__file__).resolve().parent / "apps"
+
+# -- 1. the OpenAPI document under many root paths -----------------------------------------
+
+TENANTS = 10_000
+#: Resident memory the document may add for TENANTS distinct root paths (it was 15 KiB
+#: per root path for the showcase: about 160 MiB).
+TENANTS_GROWTH_KIB = 5 * 1024
+
+
+@pytest.mark.parametrize("servers", [True, False], ids=["root path in servers", "not in servers"])
+def test_the_openapi_document_under_10000_root_paths_keeps_memory_flat(servers: bool):
+    args = [sys.executable, str(APPS / "tenants_rss.py"), str(TENANTS)]
+    if not servers:
+        args.append("--no-servers")
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout.splitlines()[-1])
+    record_count(
+        f"RSS growth for {TENANTS} OpenAPI root paths"
+        f"{'' if servers else ' (root_path_in_servers=False)'}, KiB",
+        figures["growth_kib"],
+    )
+    assert figures["growth_kib"] < TENANTS_GROWTH_KIB, figures
+
+
+def tenant_api(**settings: Any) -> App:
+    api = App(plugins=[openapi(title="T", yaml_url="/openapi.yaml", **settings)])
+
+    @api.get("/items")
+    async def items() -> list[str]:
+        return []
+
+    return api
+
+
+@pytest.mark.parametrize("listed", [(), ("https://example.com/v1",)])
+def test_each_root_path_gets_its_own_servers_entry(listed: tuple[str, ...]):
+    api = tenant_api(servers=listed)
+    parent = App()
+    parent.mount("/{tenant}", api)
+    with TestClient(parent) as client:
+        for tenant in ("a", "b", 'q"\\', "a"):
+            response = client.get(f"/{tenant}/openapi.json")
+            assert response.status_code == 200
+            document = response.json()
+            urls = [server["url"] for server in document["servers"]]
+            assert urls == [f"/{tenant}", *listed]
+            assert list(document) == ["openapi", "info", "servers", "paths"]
+            # The same bytes as serializing the whole document for this root path.
+            assert response.content == json_dumps(get_openapi(api, root_path=f"/{tenant}"))
+            yaml_response = client.get(f"/{tenant}/openapi.yaml")
+            assert f"- url: /{tenant}" in yaml_response.text or tenant == 'q"\\'
+        assert "/items" in client.get("/a/openapi.json").json()["paths"]
+
+
+def test_yaml_is_kept_for_a_few_root_paths_only():
+    api = tenant_api()
+    parent = App()
+    parent.mount("/{tenant}", api)
+    with TestClient(parent) as client:
+        for n in range(RECENT_ROOT_PATHS * 3):
+            assert client.get(f"/t{n}/openapi.yaml").text.count(f"url: /t{n}\n") == 1
+    assert len(api.stash[_CACHE].recent) == RECENT_ROOT_PATHS
+
+
+def test_without_root_path_in_servers_one_document_serves_every_root_path():
+    api = tenant_api(root_path_in_servers=False)
+    parent = App()
+    parent.mount("/{tenant}", api)
+    with TestClient(parent) as client:
+        bodies = {client.get(f"/t{n}/openapi.json").content for n in range(50)}
+        bodies |= {client.get(f"/t{n}/openapi.yaml").content for n in range(5)}
+    assert len(bodies) == 2
+    assert b"servers" not in b"".join(bodies)
+    assert not api.stash[_CACHE].recent
+
 
 # -- 2. scope claims are input ----------------------------------------------------------------
 
@@ -137,3 +224,55 @@ def test_one_api_key_cookie_is_read(cookie_client: Any, cookie: bytes, key: str)
     response = cookie_client.get("/", headers=[(b"cookie", cookie)])
     assert response.status_code == 200
     assert response.json() == key
+
+
+# -- 4. a handler reading unparsable JSON ---------------------------------------------------
+
+UNPARSABLE_JSON = {
+    "syntax": (b'{"a": ', "Invalid JSON body: Expecting value at line 1, column 7"),
+    "trailing data": (b'{"a": 1} x', "Invalid JSON body: Extra data at line 1, column 10"),
+    "empty": (b"", "Invalid JSON body: Expecting value at line 1, column 1"),
+    "nested 100 000 deep": (
+        b"[" * 100_000 + b"]" * 100_000,
+        "Invalid JSON body: nested too deeply",
+    ),
+    "objects nested 50 000 deep": (
+        b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+        "Invalid JSON body: nested too deeply",
+    ),
+    "invalid UTF-8": (b'{"a": "\xff\xfe"}', "Invalid JSON body: not valid UTF-8 at byte 7"),
+    "a lone surrogate escape is valid JSON": (b'"\\ud800"', None),
+}
+
+
+@pytest.fixture
+def faults() -> Any:
+    return load_module("tests/reliability/apps/faults.py")
+
+
+@pytest.mark.parametrize("path", ["/raw-json", "/raw-json-starlette"])
+@pytest.mark.parametrize(("body", "detail"), UNPARSABLE_JSON.values(), ids=list(UNPARSABLE_JSON))
+def test_request_json_answers_400_for_a_body_it_cannot_parse(
+    faults: Any, path: str, body: bytes, detail: str | None
+):
+    with LiveApp(faults.app) as live:
+        response = live.send("POST", path, [("content-type", "application/json")], [body])
+    assert response.error is None, repr(response.error)
+    if detail is None:
+        assert response.status == 200
+        return
+    assert response.status == 400, response.body[:200]
+    assert response.header("content-type") == "application/json"
+    assert json.loads(response.body) == {"detail": detail}
+    if path == "/raw-json":  # the request's dependencies saw it fail
+        assert "request teardown after InvalidJSONBody" in faults.EVENTS
+
+
+def test_request_json_still_raises_a_json_decode_error_for_starlette_code(faults: Any):
+    with TestClient(faults.app) as client:
+        assert client.post("/raw-json-caught", content=b"{").json() == {"caught": "JSONDecodeError"}
+        assert client.post("/raw-json-caught", content=b"[" * 10**5).json() == {
+            "caught": "JSONDecodeError"
+        }
+        assert client.post("/raw-json-caught", content=b"{}").json() == {"caught": "nothing"}
+        assert client.post("/raw-json", content=b'{"a": [1]}').json() == {"type": "dict"}

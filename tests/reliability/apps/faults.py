@@ -9,11 +9,14 @@ them after the server has exited.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import AsyncIterator, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
-from pegboard import App, EventSourceResponse, ServerSentEvent
+from starlette.requests import Request as StarletteRequest
+
+from pegboard import App, EventSourceResponse, Request, ServerSentEvent
 from pegboard_di import Depends, di
 from pegboard_validation import validation
 
@@ -126,3 +129,24 @@ async def lines(scope: Annotated[str, Depends(request_scope)]) -> AsyncIterator[
             await asyncio.sleep(0.01)
     finally:
         note("line stream closed")
+
+
+@app.post("/raw-json")
+async def raw_json(request: Request, scope: Annotated[str, Depends(request_scope)]) -> Any:
+    """Reads the body itself, as Starlette code does."""
+    return {"type": type(await request.json()).__name__}
+
+
+@app.post("/raw-json-caught")
+async def raw_json_caught(request: Request) -> dict[str, str]:
+    """Code written for Starlette's Request, catching what json.loads raises."""
+    try:
+        await request.json()
+    except json.JSONDecodeError:
+        return {"caught": "JSONDecodeError"}
+    return {"caught": "nothing"}
+
+
+@app.post("/raw-json-starlette")
+async def raw_json_starlette(request: StarletteRequest) -> Any:
+    return {"type": type(await request.json()).__name__}
