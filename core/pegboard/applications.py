@@ -28,6 +28,7 @@ from pegboard.exception_handlers import (
     server_error_handler,
 )
 from pegboard.exceptions import (
+    PluginError,
     RequestValidationError,
     RouteDefinitionError,
     StartupError,
@@ -93,7 +94,11 @@ class App(RouteDecorators, Starlette):
         self._user_lifespan = _as_context(lifespan)
         self._built = False
         self.plugin_manager = PluginManager()
-        self.plugin_manager.enable(plugins)
+        try:
+            self.plugin_manager.enable(plugins)
+        except PluginError as exc:
+            # The message says what to do; pegboard's own frames would only bury it.
+            raise exc.with_traceback(None) from exc.__cause__
         declared = self.plugin_manager.route_options()
         for name in options:  # checked now, even if no route ever carries them
             if name not in declared:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import types
 from collections.abc import Iterable, Sequence
 from importlib.metadata import EntryPoint, entry_points
@@ -121,12 +122,57 @@ def load_plugin(name: str) -> object:
             f"No installed plugin is named {name!r} (installed: {known}). Install the "
             f"package that provides it, or pass the plugin object: App(plugins=[...])."
         )
-    loaded = installed[name].load()
+    try:
+        loaded = installed[name].load()
+    except ModuleNotFoundError as exc:
+        own = installed[name].value.split(":")[0]
+        if exc.name is None or own == exc.name or own.startswith(f"{exc.name}."):
+            raise  # the plugin's own package is missing: a broken install, not an extra
+        raise PluginError(
+            f"Plugin {name!r} cannot be loaded: it needs {exc.name!r}, which is not "
+            f"installed. {install_hint(installed[name], name, exc.name)}"
+        ) from None
     if isinstance(loaded, types.ModuleType):
         return loaded
     if callable(loaded):
         return loaded()
     return loaded
+
+
+def install_hint(entry_point: EntryPoint, plugin: str, module: str) -> str:
+    """How to install what an installed plugin needs: an extra of its distribution.
+
+    The extra named like the plugin (``pegboard[validation]``), else an extra that
+    lists a distribution named like the missing module, else a generic hint.
+    """
+    dist = entry_point.dist
+    if dist is not None:
+        extras = set(dist.metadata.get_all("Provides-Extra") or []) - {"all"}
+        if plugin in extras:
+            extra: str | None = plugin
+        else:
+            extra = _extra_requiring(dist.requires or [], module, extras)
+        if extra is not None:
+            return f'Install the plugin\'s extra: pip install "{dist.name}[{extra}]"'
+    return f"Install the package that provides the module {module!r}."
+
+
+def _extra_requiring(requirements: list[str], module: str, extras: set[str]) -> str | None:
+    """The first of ``extras`` whose requirements name a distribution spelt like ``module``."""
+    wanted = _normalise(module.split(".")[0])
+    for requirement in requirements:
+        match = _REQUIREMENT.match(requirement)
+        if match and _normalise(match.group(1)) == wanted and match.group(2) in extras:
+            return match.group(2)
+    return None
+
+
+# "pydantic<3,>=2.11; extra == 'validation'": the distribution and the extra.
+_REQUIREMENT = re.compile(r"\s*([A-Za-z0-9._-]+).*;.*extra\s*==\s*['\"]([^'\"]+)['\"]")
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def factory_call(name: str) -> str:

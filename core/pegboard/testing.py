@@ -1,13 +1,18 @@
-"""Helpers for testing apps and plugins (the pytest fixtures live in ``pytest_plugin``)."""
+"""Helpers for testing apps and plugins (the pytest fixtures live in ``pytest_plugin``).
+
+The clients need the ``testing`` extra (``pip install "pegboard[testing]"``): importing
+this module without it raises one error that says so.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from types import TracebackType
 from typing import Any
 
 import click
 import click.testing
-from starlette.testclient import TestClient
+from starlette.types import ASGIApp
 
 from pegboard.applications import App
 from pegboard.plugins import (
@@ -18,7 +23,94 @@ from pegboard.plugins import (
     plugin_info_of,
 )
 
-__all__ = ["FIRST_PARTY", "TestClient", "check_plugin", "invoke_cli", "make_app"]
+try:
+    import httpx2
+    from starlette.testclient import TestClient
+except ModuleNotFoundError as exc:  # pragma: no cover - tested in a subprocess
+    raise ModuleNotFoundError(
+        f"pegboard.testing needs {exc.name!r}, which is not installed. Install the "
+        'test clients with: pip install "pegboard[testing]"',
+        name=exc.name,
+    ) from None
+
+__all__ = [
+    "FIRST_PARTY",
+    "AsyncTestClient",
+    "TestClient",
+    "check_plugin",
+    "invoke_cli",
+    "make_app",
+]
+
+
+class AsyncTestClient(httpx2.AsyncClient):
+    """An async client that calls the app in process, for ``async def`` tests.
+
+    An ``httpx2.AsyncClient`` on an ASGI transport. Like :class:`TestClient`, entering
+    it with ``async with`` runs the app's lifespan around the block (your
+    ``lifespan=``, the build, the plugins' startup and shutdown) and hands the
+    lifespan's state to every request; without ``async with`` the lifespan does not run.
+    ``raise_server_exceptions=False`` turns unhandled exceptions into the 500 response
+    a client would see.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        base_url: str = "http://testserver",
+        *,
+        raise_server_exceptions: bool = True,
+        root_path: str = "",
+        client: tuple[str, int] = ("testclient", 50000),
+        **kwargs: Any,
+    ) -> None:
+        try:
+            from asgi_lifespan import LifespanManager
+        except ModuleNotFoundError:
+            raise ModuleNotFoundError(
+                "AsyncTestClient needs asgi-lifespan, which is not installed. Install the "
+                'test clients with: pip install "pegboard[testing]"',
+                name="asgi_lifespan",
+            ) from None
+        # No timeouts: a slow startup under a debugger is not a failure.
+        self._lifespan = LifespanManager(app, startup_timeout=None, shutdown_timeout=None)
+        transport = httpx2.ASGITransport(
+            app=self._lifespan.app,
+            raise_app_exceptions=raise_server_exceptions,
+            root_path=root_path,
+            client=client,
+        )
+        super().__init__(transport=transport, base_url=base_url, **kwargs)
+        self.app = app
+
+    async def __aenter__(self) -> AsyncTestClient:
+        from asgi_lifespan import LifespanNotSupported
+
+        try:
+            await self._lifespan.__aenter__()
+        except LifespanNotSupported as exc:
+            # The app failed before its lifespan began (a route that cannot be
+            # compiled, say): that error, not asgi-lifespan's guess about it.
+            if exc.__cause__ is None:
+                raise
+            raise exc.__cause__ from None
+        try:
+            await super().__aenter__()
+        except BaseException as exc:
+            await self._lifespan.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        try:
+            await super().__aexit__(exc_type, exc_value, traceback)
+        finally:
+            await self._lifespan.__aexit__(exc_type, exc_value, traceback)
 
 
 def invoke_cli(*args: str, input: str | None = None) -> click.testing.Result:

@@ -6,6 +6,15 @@ FastAPI handler ports by changing its imports to this package::
     from pegboard_validation import Body, Cookie, File, Form, Header, Path, Query, UploadFile
 """
 
+try:
+    import pydantic  # noqa: F401
+except ModuleNotFoundError:
+    raise ModuleNotFoundError(
+        "pegboard_validation needs pydantic, which is not installed. Install the "
+        'plugin\'s extra: pip install "pegboard[validation]"',
+        name="pydantic",
+    ) from None
+
 from pegboard.exception_handlers import request_validation_exception_handler
 from pegboard.exceptions import RequestValidationError
 from pegboard_validation.errors import ResponseValidationError, problem_details_handler

@@ -615,6 +615,18 @@ def test_testing_samples_pass(pytester: pytest.Pytester, load_sample: Load):
     result.assert_outcomes(passed=4)
 
 
+def test_testing_async_sample_passes(pytester: pytest.Pytester):
+    result = run_sample_tests(
+        pytester,
+        {
+            "main.py": "docs/src/testing/main.py",
+            "conftest.py": "docs/src/testing/conftest.py",
+            "test_async.py": "docs/src/testing/test_async.py",
+        },
+    )
+    result.assert_outcomes(passed=2)
+
+
 def test_testing_make_app_sample_passes(pytester: pytest.Pytester):
     result = run_sample_tests(pytester, {"test_labels.py": "docs/src/testing/make_app.py"})
     result.assert_outcomes(passed=1)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 from importlib.metadata import EntryPoint
 from typing import Any
 
@@ -522,3 +523,66 @@ def test_hints_name_the_factory_of_the_entry_point(monkeypatch: pytest.MonkeyPat
         PluginError, match=r"Add swagger_ui\(\) to App\(plugins=\[\.\.\.\]\), before needs\(\)"
     ):
         App(plugins=[Recorder("needs", requires=("swagger",))])
+
+
+# -- a plugin installed without its extra -------------------------------------------
+
+
+def short_traceback(exc: BaseException) -> list[str]:
+    import traceback
+
+    return traceback.format_exception(exc)
+
+
+def test_a_plugin_missing_its_dependency_is_one_error(monkeypatch: pytest.MonkeyPatch):
+    fake = {
+        "needy": EntryPoint("needy", "tests.core.sample_needs_extra:plugin", "pegboard.plugins")
+    }
+    monkeypatch.setattr(plugins_module, "installed_plugins", lambda: fake)
+    with pytest.raises(PluginError) as info:
+        App(plugins=["needy"])
+    assert str(info.value) == (
+        "Plugin 'needy' cannot be loaded: it needs 'no_such_dependency_xyz', which is not "
+        "installed. Install the package that provides the module 'no_such_dependency_xyz'."
+    )
+    # One error: no chained ModuleNotFoundError, none of pegboard's frames.
+    assert info.value.__cause__ is None
+    assert info.value.__suppress_context__
+    assert len(short_traceback(info.value)) <= 4
+
+
+def test_a_missing_plugin_package_is_not_mistaken_for_a_missing_extra(
+    installed: dict[str, EntryPoint],
+):
+    with pytest.raises(ModuleNotFoundError, match="no_such_module_xyz"):
+        App(plugins=["broken"])
+
+
+def test_the_install_hint_names_the_extra_that_brings_the_module():
+    entry_point = plugins_module.installed_plugins()["di"]  # pegboard's own distribution
+    assert plugins_module.install_hint(entry_point, "di", "anything") == (
+        'Install the plugin\'s extra: pip install "pegboard[di]"'
+    )
+    # No extra named like the plugin: the extra that lists the module's distribution.
+    assert plugins_module.install_hint(entry_point, "fast", "orjson") == (
+        'Install the plugin\'s extra: pip install "pegboard[speed]"'
+    )
+    assert plugins_module.install_hint(entry_point, "fast", "nothing_like_it") == (
+        "Install the package that provides the module 'nothing_like_it'."
+    )
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("pydantic") is not None,
+    reason="runs where pydantic is not installed (CI's core-only venv)",
+)
+def test_enabling_validation_without_its_extra_names_the_extra():
+    with pytest.raises(PluginError) as info:
+        App(plugins=["validation"])
+    assert str(info.value) == (
+        "Plugin 'validation' cannot be loaded: it needs 'pydantic', which is not installed. "
+        'Install the plugin\'s extra: pip install "pegboard[validation]"'
+    )
+    assert len(short_traceback(info.value)) <= 4
+    with pytest.raises(ModuleNotFoundError, match=r'pip install "pegboard\[validation\]"'):
+        import pegboard_validation  # noqa: F401

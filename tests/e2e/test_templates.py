@@ -456,10 +456,10 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
     path = tmp_path_factory.mktemp("shared") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
     env = clean_environment(path)
-    extras = "server,validation,di,security,openapi,docs,new"
+    extras = "server,validation,di,security,openapi,docs,new,testing"
     install = [uv(), "pip", "install", "--python", str(path / "bin" / "python")]
     subprocess.run(
-        [*install, "-e", f"{ROOT}[{extras}]", "pytest>=8", "httpx2>=2"],
+        [*install, "-e", f"{ROOT}[{extras}]", "pytest>=8"],
         check=True,
         env=env,
         capture_output=True,
