@@ -227,20 +227,41 @@ def _http_endpoint(
     encode = encoder.func
     limit = info.options.get("max_body_size")
     errors = app.error_handling
+    # Raw ASGI output: the encoder's bytes with a header list fixed now. Not when a
+    # plugin watches requests: its hook is handed the Response object.
+    render = encoder.render if notify is None else None
+    status, headers = encoder.status_code, list(encoder.headers)
 
     async def fail(exc: Exception, ctx: RequestContext) -> None:
         await errors.answer(exc, ctx, serve_errors=serve_errors)
+
+    async def send_raw(send: Send, body: bytes) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-length", str(len(body)).encode()), *headers],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
     if not arguments and not guards and notify is None:
         # Nothing to resolve: no request context unless something raises.
         async def plain_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
             try:
                 result = await call()
-                response = result if isinstance(result, Response) else encode(result)
+                if render is not None and not isinstance(result, Response):
+                    body = render(result)
+                    response = None
+                else:
+                    response = result if isinstance(result, Response) else encode(result)
             except Exception as exc:
                 await fail(exc, RequestContext.for_scope(scope, receive, send))
                 return
-            await response(scope, receive, send)
+            if response is None:
+                await send_raw(send, body)
+            else:
+                await response(scope, receive, send)
 
         return plain_endpoint
 
@@ -252,14 +273,20 @@ def _http_endpoint(
         ctx = RequestContext.for_scope(scope, receive, send)
         if notify is not None:
             notify.start(ctx.connection)
+        response: Response | None = None
         try:
             kwargs = await bind(ctx) if bind_is_async else bind(ctx)
             result = await call(**kwargs)
-            response = result if isinstance(result, Response) else encode(result)
+            if isinstance(result, Response):
+                response = result
+            elif render is not None and ctx._response is None and ctx._background is None:
+                body = render(result)
+            else:
+                response = encode(result)
             # Function-scoped teardown: after the handler, before anything is sent.
             if ctx._function_stack is not None:
                 await ctx.close_function_scope()
-            if ctx._response is not None or ctx._background is not None:
+            if response is not None and (ctx._response is not None or ctx._background is not None):
                 ctx.finish_response(response)
         except BaseException as exc:
             # Teardowns see the failure so they can roll back. Even if one swallows
@@ -276,7 +303,10 @@ def _http_endpoint(
             await fail(exc, ctx)
             return
         try:
-            await response(scope, receive, send)
+            if response is None:
+                await send_raw(send, body)
+            else:
+                await response(scope, receive, send)
         except BaseException as exc:
             # The response has started: nothing can be answered, only cleaned up.
             await ctx.unwind(exc)

@@ -80,7 +80,9 @@ class RequestContext:
         "_exit_stack",
         "_function_stack",
         "_headers",
+        "_pairs",
         "_query",
+        "_query_last",
         "_response",
         "_stash",
         "receive",
@@ -106,6 +108,8 @@ class RequestContext:
 
     def _clear(self) -> None:
         self._query: QueryParams | None = None
+        self._query_last: dict[str, str] | None = None
+        self._pairs: list[tuple[str, str]] | None = None
         self._headers: Headers | None = None
         self._cookies: dict[str, str] | None = None
         self._response: Response | None = None
@@ -144,6 +148,15 @@ class RequestContext:
         return params
 
     @property
+    def query(self) -> dict[str, str]:
+        """The query string as a plain dict: the last value of each key, as ``.get`` on
+        :attr:`query_params` gives it (use that for repeated keys)."""
+        last = self._query_last
+        if last is None:
+            last = self._query_last = dict(self._query_pairs())
+        return last
+
+    @property
     def query_params(self) -> QueryParams:
         """The query string, parsed once (see :func:`pegboard.parsing.parse_query`)."""
         query = self._query
@@ -151,9 +164,15 @@ class RequestContext:
             if self._connection is not None:
                 query = self._connection.query_params
             else:
-                query = QueryParams(parse_query(self.scope.get("query_string", b"")))
+                query = QueryParams(self._query_pairs())
             self._query = query
         return query
+
+    def _query_pairs(self) -> list[tuple[str, str]]:
+        pairs = self._pairs
+        if pairs is None:
+            pairs = self._pairs = parse_query(self.scope.get("query_string", b""))
+        return pairs
 
     @property
     def headers(self) -> Headers:
@@ -313,6 +332,13 @@ class Encoder:
 
     The core passes a returned :class:`~starlette.responses.Response` through untouched,
     so ``func`` only sees other values.
+
+    An encoder whose responses always have the same status and headers can say so:
+    ``render(value) -> bytes`` gives the body, ``status_code`` and ``headers`` (raw
+    ``(name, value)`` pairs, without Content-Length) the rest. The core then sends the
+    body as raw ASGI messages with a header list built once, and calls ``func`` only
+    when the response must be an object (a ``Response`` parameter or background tasks
+    are merged into it, or a plugin watches requests). Both must give the same answer.
     """
 
     func: Callable[[Any], Response]
@@ -320,6 +346,9 @@ class Encoder:
         default=(), converter=_descriptions, kw_only=True
     )
     label: str = attrs.field(default="", kw_only=True)
+    render: Callable[[Any], bytes] | None = attrs.field(default=None, kw_only=True)
+    status_code: int = attrs.field(default=200, kw_only=True)
+    headers: tuple[tuple[bytes, bytes], ...] = attrs.field(default=(), kw_only=True)
 
 
 Binder = Callable[[RequestContext], Awaitable[dict[str, Any]]]

@@ -50,7 +50,7 @@ def _fetch(source: str, key: str, many: bool) -> Fetch:
     if source == "query":
         if many:
             return lambda ctx: ctx.query_params.getlist(key) or None
-        return lambda ctx: ctx.query_params.get(key)
+        return lambda ctx: ctx.query.get(key)
     if source == "header":
         lowered = key.lower()
         if many:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import pytest
 from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection
@@ -11,7 +12,17 @@ from starlette.routing import Route as StarletteRoute
 from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pegboard import App, PlainTextResponse, PluginInfo, Request, RequestContext, Resolver, hookimpl
+from pegboard import (
+    App,
+    JSONResponse,
+    PlainTextResponse,
+    PluginInfo,
+    Request,
+    RequestContext,
+    Resolver,
+    Response,
+    hookimpl,
+)
 from pegboard import resolvers as resolvers_module
 from pegboard.dispatch import Dispatcher
 
@@ -195,3 +206,46 @@ def test_context_wraps_an_existing_connection():
     assert ctx.connection_made
     assert ctx.headers["x"] == "1"
     assert ctx.query_params["a"] == "1"
+
+
+def test_encoder_output_goes_out_raw_with_the_same_headers_as_a_response():
+    app = App()
+
+    @app.get("/raw", status_code=201)
+    async def raw() -> dict[str, str]:
+        return {"é": "ü"}
+
+    @app.get("/merged")
+    async def merged(response: Response) -> dict[str, int]:
+        response.headers["x-extra"] = "1"
+        response.status_code = 202
+        return {"n": 1}
+
+    messages: list[dict[str, Any]] = []
+
+    async def send(message: Any) -> None:
+        messages.append(message)
+
+    async def receive() -> Any:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    scope = {"type": "http", "method": "GET", "path": "/raw", "query_string": b"", "headers": []}
+    app.build()
+    app._start_serving()
+    anyio.run(app, scope, receive, send)
+    start, body = messages
+    expected = JSONResponse({"é": "ü"}, status_code=201)
+    assert start["status"] == 201
+    assert start["headers"] == expected.raw_headers
+    assert body["body"] == expected.body
+    with TestClient(app) as client:
+        answer = client.get("/merged")
+    assert (answer.status_code, answer.headers["x-extra"], answer.json()) == (202, "1", {"n": 1})
+
+
+def test_query_dict_keeps_the_last_value_like_query_params():
+    request = Request({"type": "http", "headers": [], "query_string": b"a=1&a=2&b=%20"})
+    ctx = RequestContext.for_scope(request.scope, request.receive, request._send)
+    assert ctx.query == {"a": "2", "b": " "}
+    assert ctx.query_params.getlist("a") == ["1", "2"]
+    assert ctx.query["a"] == request.query_params["a"]
