@@ -19,9 +19,11 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
-from starlette.types import ExceptionHandler, Lifespan, Receive, Scope, Send
+from starlette.types import ASGIApp, ExceptionHandler, Lifespan, Receive, Scope, Send
 
 from pegboard.compiler import compile_route
+from pegboard.dispatch import Dispatcher
+from pegboard.error_handling import ErrorHandling
 from pegboard.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
@@ -93,6 +95,11 @@ class App(RouteDecorators, Starlette):
         self.stash = Stash()
         self._user_lifespan = _as_context(lifespan)
         self._built = False
+        self._serve: ASGIApp | None = None
+        #: The exception handlers, sorted when the app is built.
+        self.error_handling = ErrorHandling.from_handlers(self.exception_handlers, debug)
+        #: Whether routes answer server errors themselves (no app middleware to do it).
+        self.serves_errors = True
         self.plugin_manager = PluginManager()
         try:
             self.plugin_manager.enable(plugins)
@@ -207,8 +214,11 @@ class App(RouteDecorators, Starlette):
     def add_exception_handler(
         self, exc_class_or_status_code: int | type[Exception], handler: ExceptionHandler
     ) -> None:
-        if self.middleware_stack is not None:
-            raise RuntimeError("Cannot add an exception handler after the app has started.")
+        if self.middleware_stack is not None or self._built:
+            raise RuntimeError(
+                "Cannot add an exception handler after the app has started (or was built). "
+                "Add it before app.build() and before the first request."
+            )
         self.exception_handlers[exc_class_or_status_code] = handler
 
     # -- building and serving ------------------------------------------------------
@@ -221,6 +231,8 @@ class App(RouteDecorators, Starlette):
         """
         if self._built:
             return
+        self.error_handling = ErrorHandling.from_handlers(self.exception_handlers, self.debug)
+        self.serves_errors = not self.user_middleware
         for route in self._pegboard_routes():
             compiled = compile_route(self, route.info)
             route.compiled = compiled
@@ -264,14 +276,31 @@ class App(RouteDecorators, Starlette):
             if isinstance(route, Mount) and isinstance(route.app, App):
                 yield route.app
 
+    def add_middleware(self, middleware_class: Any, *args: Any, **kwargs: Any) -> None:
+        if self._built:
+            raise RuntimeError(
+                "Cannot add middleware after the app has started (or was built). "
+                "Add it before app.build() and before the first request."
+            )
+        super().add_middleware(middleware_class, *args, **kwargs)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one connection; see :mod:`pegboard.dispatch` for what happens."""
         scope["app"] = self
         if self.root_path and not scope.get("root_path"):
             _apply_root_path(scope, self.root_path)
-        if self.middleware_stack is None:
-            self.build()
-            self.middleware_stack = self.build_middleware_stack()
-        await self.middleware_stack(scope, receive, send)
+        serve = self._serve
+        if serve is None:
+            serve = self._start_serving()
+        await serve(scope, receive, send)
+
+    def _start_serving(self) -> ASGIApp:
+        """Build time: compile the routes, then pick the front every request goes through."""
+        self.build()
+        stack = self.middleware_stack = self.build_middleware_stack()
+        serve = stack if self.user_middleware else Dispatcher(self.router, stack)
+        self._serve = serve
+        return serve
 
     @asynccontextmanager
     async def _lifespan(self, app: Any) -> AsyncIterator[Mapping[str, Any] | None]:

@@ -19,7 +19,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from starlette.websockets import WebSocket
 
 from pegboard.descriptions import Description
 from pegboard.exceptions import (
@@ -105,18 +104,12 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
         encoder = hook.pegboard_encode_response(app=app, route=info)
         if encoder is None:  # pragma: no cover - the core's default always answers
             raise RouteDefinitionError(f"No plugin can encode the responses of {info.label}.")
-        endpoint = _http_endpoint(info, arguments, guards, encoder, notify)
-    else:
-        endpoint = _websocket_endpoint(info, arguments, guards, notify)
-
     # The route's own middleware (from Router(middleware=...) or middleware=) is the
     # outermost; then what plugins add, the first plugin's outside the others.
     plugin_middleware = [
         m for group in hook.pegboard_route_middleware(app=app, route=info) for m in group or ()
     ]
-    for cls, args, kwargs in reversed([*info.options.get("middleware", ()), *plugin_middleware]):
-        endpoint = cls(endpoint, *args, **kwargs)
-    # Observers sit outside everything, so they see the response the client gets.
+    middleware = [*info.options.get("middleware", ()), *plugin_middleware]
     observers: tuple[RouteObserver, ...] = ()
     if info.kind == "http" and hook.pegboard_route_observer.get_hookimpls():
         observers = tuple(
@@ -128,8 +121,23 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
                     f"A plugin returned {observer!r} for {info.label}; "
                     "pegboard_route_observer must return a RouteObserver or None."
                 )
-        if observers:
-            endpoint = observe(endpoint, observers, exception_handlers(app.exception_handlers))
+    # Without app middleware nothing answers server errors around the route: the route
+    # does, itself if nothing wraps it, else around its middleware and observers.
+    serve_errors = app.serves_errors and info.kind == "http"
+    wrapped = bool(middleware or observers)
+    if encoder is not None:
+        endpoint = _http_endpoint(
+            app, info, arguments, guards, encoder, notify, serve_errors and not wrapped
+        )
+    else:
+        endpoint = _websocket_endpoint(info, arguments, guards, notify)
+    for cls, args, kwargs in reversed(middleware):
+        endpoint = cls(endpoint, *args, **kwargs)
+    # Observers sit outside everything, so they see the response the client gets.
+    if observers:
+        endpoint = observe(endpoint, observers, exception_handlers(app.exception_handlers))
+    if serve_errors and wrapped:
+        endpoint = app.error_handling.serving(endpoint)
     depends_on = frozenset(k for r in (*guards, *arguments.values()) for k in r.depends_on)
     compiled = CompiledRoute(
         info, arguments, guards, encoder, endpoint, observers=observers, depends_on=depends_on
@@ -201,22 +209,60 @@ class _Notify:
 
 
 def _http_endpoint(
+    app: App,
     info: RouteInfo,
     arguments: Mapping[str, Resolver],
     guards: tuple[Resolver, ...],
     encoder: Encoder,
     notify: _Notify | None,
+    serve_errors: bool,
 ) -> ASGIApp:
+    """Build time: pick the shape of the route's per-request function.
+
+    ``serve_errors`` says whether the route itself answers server errors (500 or the
+    debug page), which it does when the app has no middleware of its own: then no
+    ``ServerErrorMiddleware`` is around it. Handled errors (by class or status) are
+    always answered here, so route middleware sees the final response.
+    """
     call = _caller(info)
     encode = encoder.func
     limit = info.options.get("max_body_size")
+    errors = app.error_handling
+    # Raw ASGI output: the encoder's bytes with a header list fixed now. Not when a
+    # plugin watches requests: its hook is handed the Response object.
+    render = encoder.render if notify is None else None
+    status, headers = encoder.status_code, list(encoder.headers)
+
+    async def fail(exc: Exception, ctx: RequestContext) -> None:
+        await errors.answer(exc, ctx, serve_errors=serve_errors)
+
+    async def send_raw(send: Send, body: bytes) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-length", str(len(body)).encode()), *headers],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
     if not arguments and not guards and notify is None:
-        # Nothing to resolve: no request object, no context, just call and encode.
+        # Nothing to resolve: no request context unless something raises.
         async def plain_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-            result = await call()
-            response = result if isinstance(result, Response) else encode(result)
-            await response(scope, receive, send)
+            try:
+                result = await call()
+                if render is not None and not isinstance(result, Response):
+                    body = render(result)
+                    response = None
+                else:
+                    response = result if isinstance(result, Response) else encode(result)
+            except Exception as exc:
+                await fail(exc, RequestContext.for_scope(scope, receive, send))
+                return
+            if response is None:
+                await send_raw(send, body)
+            else:
+                await response(scope, receive, send)
 
         return plain_endpoint
 
@@ -225,35 +271,53 @@ def _http_endpoint(
     async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
         if limit is not None:
             receive = _LimitedReceive(scope, receive, limit)
-        request = Request(scope, receive, send)
-        ctx = RequestContext(request)
+        ctx = RequestContext.for_scope(scope, receive, send)
         if notify is not None:
-            notify.start(request)
+            notify.start(ctx.connection)
+        response: Response | None = None
         try:
             kwargs = await bind(ctx) if bind_is_async else bind(ctx)
             result = await call(**kwargs)
-            response = result if isinstance(result, Response) else encode(result)
+            if isinstance(result, Response):
+                response = result
+            elif render is not None and ctx._response is None and ctx._background is None:
+                body = render(result)
+            else:
+                response = encode(result)
             # Function-scoped teardown: after the handler, before anything is sent.
             if ctx._function_stack is not None:
                 await ctx.close_function_scope()
-            if ctx._response is not None or ctx._background is not None:
+            if response is not None and (ctx._response is not None or ctx._background is not None):
                 ctx.finish_response(response)
-            await response(scope, receive, send)
         except BaseException as exc:
             # Teardowns see the failure so they can roll back. Even if one swallows
             # it, it is re-raised: teardown cannot turn a failure into success.
             await ctx.unwind(exc)
             if notify is not None:
-                notify.finish(request, None, exc)
+                notify.finish(ctx.connection, None, exc)
             if isinstance(exc, ClientDisconnect):
                 # The client left while its body was read: nobody to answer, and not a
                 # server error to log (a traceback per dropped upload floods the logs).
                 return
+            if not isinstance(exc, Exception):
+                raise
+            await fail(exc, ctx)
+            return
+        try:
+            if response is None:
+                await send_raw(send, body)
+            else:
+                await response(scope, receive, send)
+        except BaseException as exc:
+            # The response has started: nothing can be answered, only cleaned up.
+            await ctx.unwind(exc)
+            if notify is not None:
+                notify.finish(ctx.connection, None, exc)
             raise
         if ctx._exit_stack is not None:
             await ctx.close()
         if notify is not None:
-            notify.finish(request, response, None)
+            notify.finish(ctx.connection, response, None)
 
     return endpoint
 
@@ -268,8 +332,8 @@ def _websocket_endpoint(
     bind, bind_is_async = bind_arguments(arguments, guards)
 
     async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-        websocket = WebSocket(scope, receive, send)
-        ctx = RequestContext(websocket)
+        ctx = RequestContext.for_scope(scope, receive, send)
+        websocket = ctx.connection
         if notify is not None:
             notify.start(websocket)
         try:

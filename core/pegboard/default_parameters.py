@@ -50,7 +50,7 @@ def response_stub(ctx: RequestContext) -> Response:
 
 def path_parameter(name: str) -> Any:
     def resolve(ctx: RequestContext) -> Any:
-        return ctx.connection.scope["path_params"][name]
+        return ctx.path_params[name]
 
     return resolve
 

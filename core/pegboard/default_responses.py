@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.responses import Response, StreamingResponse
 
 from pegboard.descriptions import ResponseDescription
+from pegboard.encoders import json_dumps
 from pegboard.plugins import hookimpl
 from pegboard.resolvers import Encoder
 from pegboard.responses import JSONLinesResponse, JSONResponse
@@ -69,16 +70,21 @@ def pegboard_encode_response(app: App, route: RouteInfo) -> Encoder | None:
         def encode_json(value: Any) -> Response:
             return JSONResponse(value, status)
 
-        encode = encode_json
-    else:
+        return Encoder(
+            encode_json,
+            describes=(ResponseDescription(status, description, {"application/json": None}),),
+            label="JSONResponse",
+            render=json_dumps,
+            status_code=status,
+            headers=((b"content-type", b"application/json"),),
+        )
 
-        def encode_other(value: Any) -> Response:
-            return response_class(value, status_code=status)
+    def encode_other(value: Any) -> Response:
+        return response_class(value, status_code=status)
 
-        encode = encode_other
     media = {response_class.media_type or "application/json": None}
     return Encoder(
-        encode,
+        encode_other,
         describes=(ResponseDescription(status, description, media),),
         label=response_class.__name__,
     )

@@ -15,11 +15,15 @@ from typing import Any
 
 import attrs
 from starlette.background import BackgroundTasks
-from starlette.requests import HTTPConnection, Request
+from starlette.datastructures import Headers, QueryParams
+from starlette.requests import HTTPConnection, Request, cookie_parser
 from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from pegboard.descriptions import Description
 from pegboard.exceptions import RequestValidationError
+from pegboard.parsing import parse_query
 from pegboard.stash import Stash
 
 __all__ = [
@@ -44,10 +48,15 @@ def is_async_callable(func: Any) -> bool:
 class RequestContext:
     """What the resolvers of one request share.
 
-    ``connection`` is the :class:`~starlette.requests.Request` (or WebSocket). The
-    other attributes are created on first use, so a request that needs none of them
-    pays nothing:
+    Everything is read or created on first use, so a request pays only for what its
+    route's resolvers ask for:
 
+    - ``scope``, ``receive``, ``send``: the ASGI connection;
+    - ``path_params``, ``query_params``, ``headers``, ``cookies``: one part of the
+      request each, read without making a connection object;
+    - ``connection`` (also ``request``): the :class:`~starlette.requests.Request` or
+      :class:`~starlette.websockets.WebSocket`, made the first time anything asks
+      and then the same object for the handler, every dependency and every plugin;
     - ``response``: a stub whose status, headers and cookies are merged into the final
       response;
     - ``background``: tasks run after the response is sent;
@@ -59,19 +68,50 @@ class RequestContext:
 
     When the handler (or a resolver) fails, the exception is thrown into the function
     stack, then into the request stack, so context managers on them can roll back.
+
+    ``RequestContext(connection)`` wraps an existing connection (for tools that
+    resolve dependencies outside a request); the core uses :meth:`for_scope`.
     """
 
     __slots__ = (
         "_background",
+        "_connection",
+        "_cookies",
         "_exit_stack",
         "_function_stack",
+        "_headers",
+        "_pairs",
+        "_query",
+        "_query_last",
         "_response",
         "_stash",
-        "connection",
+        "receive",
+        "scope",
+        "send",
     )
 
     def __init__(self, connection: HTTPConnection) -> None:
-        self.connection = connection
+        self._connection: HTTPConnection | None = connection
+        self.scope: Scope = connection.scope
+        self.receive: Receive = getattr(connection, "_receive", _no_receive)
+        self.send: Send = getattr(connection, "_send", _no_send)
+        self._clear()
+
+    @classmethod
+    def for_scope(cls, scope: Scope, receive: Receive, send: Send) -> RequestContext:
+        """A context for one request; its connection object is made only if asked for."""
+        ctx = cls.__new__(cls)
+        ctx.scope, ctx.receive, ctx.send = scope, receive, send
+        ctx._connection = None
+        ctx._clear()
+        return ctx
+
+    def _clear(self) -> None:
+        self._query: QueryParams | None = None
+        self._query_last: dict[str, str] | None = None
+        self._pairs: list[tuple[str, str]] | None = None
+        self._headers: Headers | None = None
+        self._cookies: dict[str, str] | None = None
         self._response: Response | None = None
         self._background: BackgroundTasks | None = None
         self._exit_stack: AsyncExitStack | None = None
@@ -79,9 +119,80 @@ class RequestContext:
         self._stash: Stash | None = None
 
     @property
+    def connection(self) -> HTTPConnection:
+        """The request's Request or WebSocket: one object per request, made on first use."""
+        conn = self._connection
+        if conn is None:
+            scope = self.scope
+            if scope["type"] == "websocket":
+                conn = WebSocket(scope, self.receive, self.send)
+            else:
+                conn = Request(scope, self.receive, self.send)
+            self._connection = conn
+        return conn
+
+    @property
     def request(self) -> Request:
         """The connection as an HTTP request (for resolvers of HTTP routes)."""
         return self.connection  # type: ignore[return-value]
+
+    @property
+    def connection_made(self) -> bool:
+        """Whether something asked for the connection object during this request."""
+        return self._connection is not None
+
+    @property
+    def path_params(self) -> dict[str, Any]:
+        """The path parameters the route matched, converted by their path convertors."""
+        params: dict[str, Any] = self.scope.get("path_params", {})
+        return params
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The query string as a plain dict: the last value of each key, as ``.get`` on
+        :attr:`query_params` gives it (use that for repeated keys)."""
+        last = self._query_last
+        if last is None:
+            last = self._query_last = dict(self._query_pairs())
+        return last
+
+    @property
+    def query_params(self) -> QueryParams:
+        """The query string, parsed once (see :func:`pegboard.parsing.parse_query`)."""
+        query = self._query
+        if query is None:
+            if self._connection is not None:
+                query = self._connection.query_params
+            else:
+                query = QueryParams(self._query_pairs())
+            self._query = query
+        return query
+
+    def _query_pairs(self) -> list[tuple[str, str]]:
+        pairs = self._pairs
+        if pairs is None:
+            pairs = self._pairs = parse_query(self.scope.get("query_string", b""))
+        return pairs
+
+    @property
+    def headers(self) -> Headers:
+        """The request headers (a view on the scope's list; names are matched lowercase)."""
+        headers = self._headers
+        if headers is None:
+            headers = self._headers = Headers(scope=self.scope)
+        return headers
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """The request cookies, parsed from the Cookie header on first use."""
+        cookies = self._cookies
+        if cookies is None:
+            if self._connection is not None:
+                cookies = self._connection.cookies
+            else:
+                cookies = cookie_parser(self.headers.get("cookie", ""))
+            self._cookies = cookies
+        return cookies
 
     @property
     def response(self) -> Response:
@@ -163,6 +274,14 @@ class RequestContext:
         return response
 
 
+async def _no_receive() -> Message:
+    raise RuntimeError("This RequestContext has no receive channel.")
+
+
+async def _no_send(message: Message) -> None:
+    raise RuntimeError("This RequestContext has no send channel.")
+
+
 def _descriptions(items: Iterable[Description]) -> tuple[Description, ...]:
     return tuple(items)
 
@@ -213,6 +332,13 @@ class Encoder:
 
     The core passes a returned :class:`~starlette.responses.Response` through untouched,
     so ``func`` only sees other values.
+
+    An encoder whose responses always have the same status and headers can say so:
+    ``render(value) -> bytes`` gives the body, ``status_code`` and ``headers`` (raw
+    ``(name, value)`` pairs, without Content-Length) the rest. The core then sends the
+    body as raw ASGI messages with a header list built once, and calls ``func`` only
+    when the response must be an object (a ``Response`` parameter or background tasks
+    are merged into it, or a plugin watches requests). Both must give the same answer.
     """
 
     func: Callable[[Any], Response]
@@ -220,6 +346,9 @@ class Encoder:
         default=(), converter=_descriptions, kw_only=True
     )
     label: str = attrs.field(default="", kw_only=True)
+    render: Callable[[Any], bytes] | None = attrs.field(default=None, kw_only=True)
+    status_code: int = attrs.field(default=200, kw_only=True)
+    headers: tuple[tuple[bytes, bytes], ...] = attrs.field(default=(), kw_only=True)
 
 
 Binder = Callable[[RequestContext], Awaitable[dict[str, Any]]]

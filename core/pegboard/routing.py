@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 from starlette import routing as starlette_routing
-from starlette.convertors import Convertor
+from starlette.convertors import Convertor, StringConvertor
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Match, Mount, compile_path, get_name
 from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
@@ -119,9 +119,33 @@ class Route(starlette_routing.Route):
         self.methods = set(info.methods)
         if "GET" in self.methods:
             self.methods.add("HEAD")
+        self.allowed_methods = frozenset(self.methods)
         self.path_regex, self.path_format, self.param_convertors = _compile_path(info.path)
         self.app: ASGIApp = _not_built
         self.compiled: CompiledRoute | None = None
+        # For match_path: a path without parameters is compared as a string, and only
+        # convertors that change the value (not str's) run per request.
+        self._literal = None if self.param_convertors else info.path
+        self._converts = tuple(
+            (name, convertor.convert)
+            for name, convertor in self.param_convertors.items()
+            if type(convertor) is not StringConvertor
+        )
+
+    def match_path(self, route_path: str) -> dict[str, Any] | None:
+        """The converted path parameters if ``route_path`` is this route's, else None.
+
+        What :meth:`matches` decides about the path, without building a child scope.
+        """
+        if self._literal is not None:
+            return {} if route_path == self._literal else None
+        found = self.path_regex.match(route_path)
+        if found is None:
+            return None
+        params = found.groupdict()
+        for name, convert in self._converts:
+            params[name] = convert(params[name])
+        return params
 
     def __repr__(self) -> str:
         return f"Route({self.info.label!r}, name={self.name!r})"

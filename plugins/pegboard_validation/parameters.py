@@ -14,7 +14,6 @@ from typing import Any
 
 import attrs
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from starlette.requests import HTTPConnection
 
 from pegboard import EMPTY, RequestContext, RequestValidationError, Resolver
 from pegboard.descriptions import Description, JsonSchema, ParameterDescription, Schema
@@ -25,7 +24,7 @@ from pegboard_validation.schemas import SchemaRegistry, json_default
 
 __all__ = ["GroupSpec", "ValueSpec", "group_resolver", "value_resolver"]
 
-Fetch = Callable[[HTTPConnection], Any]
+Fetch = Callable[[RequestContext], Any]
 
 
 @attrs.frozen
@@ -44,18 +43,20 @@ class ValueSpec:
 
 
 def _fetch(source: str, key: str, many: bool) -> Fetch:
+    # Each reads only its part of the request (see RequestContext), never the whole
+    # Request object.
     if source == "path":
-        return lambda conn: conn.scope["path_params"].get(key)
+        return lambda ctx: ctx.path_params.get(key)
     if source == "query":
         if many:
-            return lambda conn: conn.query_params.getlist(key) or None
-        return lambda conn: conn.query_params.get(key)
+            return lambda ctx: ctx.query_params.getlist(key) or None
+        return lambda ctx: ctx.query.get(key)
     if source == "header":
         lowered = key.lower()
         if many:
-            return lambda conn: conn.headers.getlist(lowered) or None
-        return lambda conn: conn.headers.get(lowered)
-    return lambda conn: conn.cookies.get(key)
+            return lambda ctx: ctx.headers.getlist(lowered) or None
+        return lambda ctx: ctx.headers.get(lowered)
+    return lambda ctx: ctx.cookies.get(key)
 
 
 def value_resolver(
@@ -70,7 +71,7 @@ def value_resolver(
     required, default, factory = spec.required, spec.default, spec.default_factory
 
     def resolve(ctx: RequestContext) -> Any:
-        raw = fetch(ctx.connection)
+        raw = fetch(ctx)
         if raw is None:
             if required:
                 raise RequestValidationError([missing_error(loc)])
@@ -161,9 +162,9 @@ def group_resolver(
     adapter = TypeAdapter(model)
     validate = adapter.validator.validate_python
 
-    def gather(conn: HTTPConnection) -> dict[str, Any]:
+    def gather(ctx: RequestContext) -> dict[str, Any]:
         values: Any = (
-            conn.query_params if source == "query" else conn.headers if header else conn.cookies
+            ctx.query_params if source == "query" else ctx.headers if header else ctx.cookies
         )
         data: dict[str, Any] = {}
         for request_key, model_key, many in fields:
@@ -183,7 +184,7 @@ def group_resolver(
         return data
 
     def resolve(ctx: RequestContext) -> Any:
-        data = gather(ctx.connection)
+        data = gather(ctx)
         if not data and not spec.required:
             return spec.default if spec.default_factory is None else spec.default_factory()
         try:

@@ -188,22 +188,30 @@ def response_encoder(route: RouteInfo, registry: SchemaRegistry) -> Encoder | No
 
     if response_class in _JSON_CLASSES:
 
+        def render_json(value: Any) -> bytes:
+            return to_json(check(value))
+
         def encode_json(value: Any) -> Response:
-            return _JSONBytes(to_json(check(value)), status)
+            return _JSONBytes(render_json(value), status)
 
-        encode = encode_json
-        media_type = "application/json"
-    else:
-        to_python: Callable[[Any], Any] = functools.partial(
-            adapter.serializer.to_python, mode="json", **dump_options
+        return Encoder(
+            encode_json,
+            describes=(ResponseDescription(status, _DESCRIPTION, {"application/json": schema}),),
+            label=f"response_model={name}",
+            render=render_json,
+            status_code=status,
+            headers=((b"content-type", b"application/json"),),
         )
+    to_python: Callable[[Any], Any] = functools.partial(
+        adapter.serializer.to_python, mode="json", **dump_options
+    )
 
-        def encode_other(value: Any) -> Response:
-            response: Response = response_class(to_python(check(value)), status_code=status)
-            return response
+    def encode_other(value: Any) -> Response:
+        response: Response = response_class(to_python(check(value)), status_code=status)
+        return response
 
-        encode = encode_other
-        media_type = response_class.media_type or "application/json"
+    encode = encode_other
+    media_type = response_class.media_type or "application/json"
     description = ResponseDescription(status, _DESCRIPTION, {media_type: schema})
     return Encoder(encode, describes=(description,), label=f"response_model={name}")
 
