@@ -29,7 +29,6 @@ from pegboard.exceptions import (
 )
 from pegboard.observers import RouteObserver, exception_handlers, observe
 from pegboard.params import ParamInfo, describe_callable
-from pegboard.requests import Request
 from pegboard.resolvers import Encoder, RequestContext, Resolver, bind_arguments, is_async_callable
 
 if TYPE_CHECKING:
@@ -313,6 +312,8 @@ def _http_endpoint(
             await ctx.unwind(exc)
             if notify is not None:
                 notify.finish(ctx.connection, None, exc)
+            if isinstance(exc, ClientDisconnect):
+                return  # the client left mid-stream: nobody to answer, nothing to log
             raise
         if ctx._exit_stack is not None:
             await ctx.close()

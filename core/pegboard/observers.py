@@ -16,8 +16,9 @@ from typing import Any
 import attrs
 from starlette._exception_handler import wrap_app_handling_exceptions
 from starlette.datastructures import Headers
-from starlette.requests import Request
 from starlette.types import ASGIApp, ExceptionHandler, Message, Receive, Scope, Send
+
+from pegboard.requests import Request
 
 __all__ = ["Exchange", "RouteObserver", "observe"]
 
