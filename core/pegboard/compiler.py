@@ -29,7 +29,6 @@ from pegboard.exceptions import (
 )
 from pegboard.observers import RouteObserver, exception_handlers, observe
 from pegboard.params import ParamInfo, describe_callable
-from pegboard.requests import Request
 from pegboard.resolvers import Encoder, RequestContext, Resolver, bind_arguments, is_async_callable
 
 if TYPE_CHECKING:

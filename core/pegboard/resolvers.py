@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 from starlette.background import BackgroundTasks
 from starlette.datastructures import Headers, QueryParams
-from starlette.requests import HTTPConnection, Request, cookie_parser
+from starlette.requests import HTTPConnection, cookie_parser
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -24,6 +24,7 @@ from starlette.websockets import WebSocket
 from pegboard.descriptions import Description
 from pegboard.exceptions import RequestValidationError
 from pegboard.parsing import parse_query
+from pegboard.requests import Request
 from pegboard.stash import Stash
 
 __all__ = [
