@@ -249,3 +249,18 @@ def test_query_dict_keeps_the_last_value_like_query_params():
     assert ctx.query == {"a": "2", "b": " "}
     assert ctx.query_params.getlist("a") == ["1", "2"]
     assert ctx.query["a"] == request.query_params["a"]
+
+
+def test_the_lazy_request_is_pegboards_and_bad_json_is_a_400():
+    app = App()
+
+    @app.post("/echo")
+    async def echo(request: Request) -> Any:
+        return {"type": type(request).__module__, "body": await request.json()}
+
+    with TestClient(app) as client:
+        ok = client.post("/echo", json={"a": 1})
+        assert ok.json() == {"type": "pegboard.requests", "body": {"a": 1}}
+        bad = client.post("/echo", content=b"{nope")
+        assert bad.status_code == 400
+        assert bad.json()["detail"].startswith("Invalid JSON body")
