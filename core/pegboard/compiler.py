@@ -8,6 +8,7 @@ function only: no hook calls, no signature inspection, no plugin lookups.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import json
@@ -214,9 +215,14 @@ def _http_endpoint(
     if not arguments and not guards and notify is None:
         # Nothing to resolve: no request object, no context, just call and encode.
         async def plain_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-            result = await call()
-            response = result if isinstance(result, Response) else encode(result)
-            await response(scope, receive, send)
+            try:
+                result = await call()
+                response = result if isinstance(result, Response) else encode(result)
+                await response(scope, receive, send)
+            except asyncio.CancelledError as exc:
+                if _being_cancelled():
+                    raise
+                raise _cancelled_by_handler(info) from exc
 
         return plain_endpoint
 
@@ -249,6 +255,8 @@ def _http_endpoint(
                 # The client left while its body was read: nobody to answer, and not a
                 # server error to log (a traceback per dropped upload floods the logs).
                 return
+            if isinstance(exc, asyncio.CancelledError) and not _being_cancelled():
+                raise _cancelled_by_handler(info) from exc
             raise
         if ctx._exit_stack is not None:
             await ctx.close()
@@ -256,6 +264,24 @@ def _http_endpoint(
             notify.finish(request, response, None)
 
     return endpoint
+
+
+def _being_cancelled() -> bool:
+    """Whether this task is being cancelled (per request, on failure only).
+
+    A timeout around the app or a server shutting down cancels the task: that goes
+    on. A CancelledError while nobody cancels the task was raised by the handler, or
+    awaited from work someone else cancelled (Python 3.10 cannot tell: it goes on).
+    """
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)  # Python 3.11+
+    return task is None or cancelling is None or cancelling() > 0
+
+
+def _cancelled_by_handler(info: RouteInfo) -> RuntimeError:
+    # An ordinary exception, which the app's error handler answers with its JSON 500; a
+    # CancelledError passes every `except Exception` up to the server's plain-text 500.
+    return RuntimeError(f"{info.label} raised CancelledError, but the request was not cancelled")
 
 
 def _websocket_endpoint(

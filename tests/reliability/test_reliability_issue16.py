@@ -8,15 +8,18 @@ handlers, and ``X-Content-Type-Options: nosniff``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from benchmarks.server import free_port
 from pegboard import App, HTTPException
 from pegboard.encoders import json_dumps
 from pegboard_di import Depends, di
@@ -26,8 +29,10 @@ from pegboard_security import APIKeyCookie, SecurityScopes, security
 
 from ..conftest import load_module
 from .catalogue import JWT_SECRET, token
-from .driver import LiveApp
+from .driver import LiveApp, RawResponse, send_raw
 from .report import record_count
+from .test_reliability_faults import listening, serve, stop, wait_for
+from .wire import exchange
 
 APPS = Path(__file__).resolve().parent / "apps"
 
@@ -276,3 +281,67 @@ def test_request_json_still_raises_a_json_decode_error_for_starlette_code(faults
         }
         assert client.post("/raw-json-caught", content=b"{}").json() == {"caught": "nothing"}
         assert client.post("/raw-json", content=b'{"a": [1]}').json() == {"type": "dict"}
+
+
+# -- 6. a cancelled handler -----------------------------------------------------------------
+
+
+async def call_catching_everything(app: Any, path: str) -> RawResponse | BaseException:
+    try:
+        return await send_raw(app, "GET", path.encode())
+    except BaseException as exc:
+        return exc
+
+
+@pytest.mark.parametrize("path", ["/cancelled", "/cancelled-plain"])
+def test_a_handler_that_raises_cancelled_error_is_pegboards_json_500(faults: Any, path: str):
+    with LiveApp(faults.app) as live:
+        assert live.client.portal is not None
+        response = live.client.portal.call(call_catching_everything, faults.app, path)
+        assert isinstance(response, RawResponse), repr(response)
+        assert response.status == 500
+        assert response.header("content-type") == "application/json"
+        assert response.body == b'{"detail":"Internal Server Error"}'
+        # Re-raised for the server to log, as any handler error.
+        assert isinstance(response.error, RuntimeError)
+        assert isinstance(response.error.__cause__, asyncio.CancelledError)
+        if path == "/cancelled":
+            assert "request teardown after CancelledError" in faults.EVENTS
+        assert live.send("GET", "/ok").status == 200
+
+
+def test_a_handler_cancelled_from_outside_stays_cancelled(faults: Any):
+    # A real cancellation (a timeout around the app, a server shutting down) is not
+    # turned into a response: the task must end cancelled.
+    async def cancel_midway() -> bool:
+        task = asyncio.ensure_future(send_raw(faults.app, "GET", b"/slow?seconds=5"))
+        await asyncio.sleep(0.2)
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            return True
+        return False
+
+    with LiveApp(faults.app) as live:
+        assert live.client.portal is not None
+        assert live.client.portal.call(cancel_midway)
+
+
+@pytest.mark.slow
+def test_under_uvicorn_a_cancelled_handler_is_json(faults: Any):
+    port = free_port()
+    process = serve("faults.py", port)
+    try:
+        assert wait_for(lambda: listening(port), timeout=30), "the server did not start"
+        response = exchange(port, b"GET /cancelled HTTP/1.1\r\nHost: x\r\n\r\n", timeout=10)
+        # The server logs the error once the app returns; a second request lets it.
+        after = exchange(port, b"GET /ok HTTP/1.1\r\nHost: x\r\n\r\n", timeout=10)
+        assert after.status == 200
+        time.sleep(0.2)
+    finally:
+        output = stop(process)
+    assert response.status == 500, output
+    assert response.header("content-type") == "application/json", response.raw
+    assert response.body == b'{"detail":"Internal Server Error"}'
+    assert "CancelledError" in output  # logged by the server, with the traceback

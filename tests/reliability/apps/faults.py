@@ -150,3 +150,16 @@ async def raw_json_caught(request: Request) -> dict[str, str]:
 @app.post("/raw-json-starlette")
 async def raw_json_starlette(request: StarletteRequest) -> Any:
     return {"type": type(await request.json()).__name__}
+
+
+@app.get("/cancelled")
+async def cancelled(scope: Annotated[str, Depends(request_scope)]) -> None:
+    """Awaits work someone else cancelled: CancelledError, though this task was not."""
+    work = asyncio.get_running_loop().create_future()
+    work.cancel()
+    await work
+
+
+@app.get("/cancelled-plain")
+async def cancelled_plain() -> None:
+    raise asyncio.CancelledError
