@@ -12,13 +12,14 @@ import asyncio
 import functools
 import inspect
 import json
+import logging
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from pegboard.routing import RouteInfo
 
 __all__ = ["CompiledRoute", "compile_route"]
+
+logger = logging.getLogger("pegboard")
 
 
 @attrs.frozen(eq=False)
@@ -244,7 +247,10 @@ def _http_endpoint(
                 await ctx.close_function_scope()
             if ctx._response is not None or ctx._background is not None:
                 ctx.finish_response(response)
-            await response(scope, receive, send)
+            if response.background is not None or isinstance(response, StreamingResponse):
+                await _send_guarded(info, response, scope, receive, send)
+            else:
+                await response(scope, receive, send)
         except BaseException as exc:
             # Teardowns see the failure so they can roll back. Even if one swallows
             # it, it is re-raised: teardown cannot turn a failure into success.
@@ -264,6 +270,64 @@ def _http_endpoint(
             notify.finish(request, response, None)
 
     return endpoint
+
+
+async def _send_guarded(
+    info: RouteInfo, response: Response, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Send a response that streams or has a background task (per request).
+
+    The background task runs once the whole body is sent. Its failure is logged, not
+    raised: the client already has a response reporting the work done, and the
+    request's teardowns (a session's commit) must not see it as the request failing.
+    A stream the client cut short raises :class:`ClientDisconnect`, as Starlette does
+    under ASGI 2.4 servers (under 2.3 ones, uvicorn's, it returns as if complete), so
+    teardowns see a failure; the background task then does not run.
+    """
+    background = response.background
+    if isinstance(response, StreamingResponse):
+        response.background = None  # a stream is sent once: nobody else sees this
+        tracked = _TrackedSend(send)
+        await response(scope, receive, tracked)
+        if not tracked.complete:
+            raise ClientDisconnect()
+        if background is not None:
+            await _LoggedTask(background, info.label)()
+        return
+    if background is not None and not isinstance(background, _LoggedTask):
+        response.background = _LoggedTask(background, info.label)  # type: ignore[assignment]
+    await response(scope, receive, send)
+
+
+class _TrackedSend:
+    """``send``, noting whether the final body message went out."""
+
+    __slots__ = ("complete", "send")
+
+    def __init__(self, send: Send) -> None:
+        self.send, self.complete = send, False
+
+    async def __call__(self, message: Message) -> None:
+        await self.send(message)
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            self.complete = True
+
+
+class _LoggedTask:
+    """A response's background task whose exception is logged instead of raised."""
+
+    __slots__ = ("label", "task")
+
+    def __init__(self, task: Callable[[], Awaitable[None]], label: str) -> None:
+        self.task, self.label = task, label
+
+    async def __call__(self) -> None:
+        try:
+            await self.task()
+        except Exception:
+            logger.exception(
+                "A background task of %s failed after the response was sent", self.label
+            )
 
 
 def _being_cancelled() -> bool:

@@ -31,7 +31,7 @@ from ..conftest import load_module
 from .catalogue import JWT_SECRET, token
 from .driver import LiveApp, RawResponse, send_raw
 from .report import record_count
-from .test_reliability_faults import listening, serve, stop, wait_for
+from .test_reliability_faults import listening, serve, stop, stream_until_gone, wait_for
 from .wire import exchange
 
 APPS = Path(__file__).resolve().parent / "apps"
@@ -345,3 +345,49 @@ def test_under_uvicorn_a_cancelled_handler_is_json(faults: Any):
     assert response.header("content-type") == "application/json", response.raw
     assert response.body == b'{"detail":"Internal Server Error"}'
     assert "CancelledError" in output  # logged by the server, with the traceback
+
+
+# -- 5. background tasks that raise, and streams cut short ----------------------------------
+
+
+@pytest.mark.parametrize("path", ["/background-fails", "/background-fails-response"])
+def test_a_failing_background_task_does_not_reach_the_dependencies(
+    faults: Any, path: str, caplog: pytest.LogCaptureFixture
+):
+    with LiveApp(faults.app) as live:
+        response = live.send("POST", path)
+    assert response.status == 200
+    assert json.loads(response.body) == {"done": True}
+    assert response.error is None  # nothing for the server: pegboard logged it
+    what = "tasks" if path == "/background-fails" else "response"
+    assert f"background {what} ran" in faults.EVENTS
+    teardowns = [e for e in faults.EVENTS if e.startswith("request teardown")]
+    assert teardowns == ["request teardown"]  # the work reported as done stays done
+    failures = [r for r in caplog.records if r.exc_info and r.name == "pegboard"]
+    assert len(failures) == 1, caplog.records
+    assert path in failures[0].getMessage()
+    assert str(failures[0].exc_info[1]) == f"background {what} failed"
+
+
+@pytest.mark.parametrize("spec_version", ["2.3", "2.4"])
+@pytest.mark.parametrize("path", ["/events", "/lines", "/lines-then-task"])
+def test_a_stream_cut_short_is_not_reported_as_success(faults: Any, path: str, spec_version: str):
+    with LiveApp(faults.app) as live:
+        assert live.client.portal is not None
+        received, _ = live.client.portal.call(
+            lambda: stream_until_gone(faults.app, path, chunks=3, spec_version=spec_version)
+        )
+        assert len(received) == 3
+        teardowns = [e for e in faults.EVENTS if e.startswith("request teardown")]
+        assert teardowns == ["request teardown after ClientDisconnect"], faults.EVENTS
+        # Nothing the response would have been followed by runs for an unfinished one.
+        assert "background after the stream ran" not in faults.EVENTS
+
+
+def test_a_stream_read_to_the_end_is_a_success(faults: Any):
+    with TestClient(faults.app) as client:
+        response = client.get("/lines-then-task")
+    assert response.status_code == 200
+    assert len(response.text.splitlines()) == 1000
+    assert [e for e in faults.EVENTS if e.startswith("request teardown")] == ["request teardown"]
+    assert "background after the stream ran" in faults.EVENTS
