@@ -8,16 +8,18 @@ function only: no hook calls, no signature inspection, no plugin lookups.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import json
+import logging
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pegboard.descriptions import Description
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
     from pegboard.routing import RouteInfo
 
 __all__ = ["CompiledRoute", "compile_route"]
+
+logger = logging.getLogger("pegboard")
 
 
 @attrs.frozen(eq=False)
@@ -255,11 +259,19 @@ def _http_endpoint(
                     response = None
                 else:
                     response = result if isinstance(result, Response) else encode(result)
+            except asyncio.CancelledError as exc:
+                if _being_cancelled():
+                    raise
+                ctx = RequestContext.for_scope(scope, receive, send)
+                await fail(_cancelled_by_handler(info, exc), ctx)
+                return
             except Exception as exc:
                 await fail(exc, RequestContext.for_scope(scope, receive, send))
                 return
             if response is None:
                 await send_raw(send, body)
+            elif response.background is not None or isinstance(response, StreamingResponse):
+                await _send_guarded(info, response, scope, receive, send)
             else:
                 await response(scope, receive, send)
 
@@ -298,6 +310,10 @@ def _http_endpoint(
                 # The client left while its body was read: nobody to answer, and not a
                 # server error to log (a traceback per dropped upload floods the logs).
                 return
+            if isinstance(exc, asyncio.CancelledError):
+                if _being_cancelled():
+                    raise
+                exc = _cancelled_by_handler(info, exc)
             if not isinstance(exc, Exception):
                 raise
             await fail(exc, ctx)
@@ -305,6 +321,8 @@ def _http_endpoint(
         try:
             if response is None:
                 await send_raw(send, body)
+            elif response.background is not None or isinstance(response, StreamingResponse):
+                await _send_guarded(info, response, scope, receive, send)
             else:
                 await response(scope, receive, send)
         except BaseException as exc:
@@ -321,6 +339,84 @@ def _http_endpoint(
             notify.finish(ctx.connection, response, None)
 
     return endpoint
+
+
+async def _send_guarded(
+    info: RouteInfo, response: Response, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Send a response that streams or has a background task (per request).
+
+    The background task runs once the whole body is sent. Its failure is logged, not
+    raised: the client already has a response reporting the work done, and the
+    request's teardowns (a session's commit) must not see it as the request failing.
+    A stream the client cut short raises :class:`ClientDisconnect`, as Starlette does
+    under ASGI 2.4 servers (under 2.3 ones, uvicorn's, it returns as if complete), so
+    teardowns see a failure; the background task then does not run.
+    """
+    background = response.background
+    if isinstance(response, StreamingResponse):
+        response.background = None  # a stream is sent once: nobody else sees this
+        tracked = _TrackedSend(send)
+        await response(scope, receive, tracked)
+        if not tracked.complete:
+            raise ClientDisconnect()
+        if background is not None:
+            await _LoggedTask(background, info.label)()
+        return
+    if background is not None and not isinstance(background, _LoggedTask):
+        response.background = _LoggedTask(background, info.label)  # type: ignore[assignment]
+    await response(scope, receive, send)
+
+
+class _TrackedSend:
+    """``send``, noting whether the final body message went out."""
+
+    __slots__ = ("complete", "send")
+
+    def __init__(self, send: Send) -> None:
+        self.send, self.complete = send, False
+
+    async def __call__(self, message: Message) -> None:
+        await self.send(message)
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            self.complete = True
+
+
+class _LoggedTask:
+    """A response's background task whose exception is logged instead of raised."""
+
+    __slots__ = ("label", "task")
+
+    def __init__(self, task: Callable[[], Awaitable[None]], label: str) -> None:
+        self.task, self.label = task, label
+
+    async def __call__(self) -> None:
+        try:
+            await self.task()
+        except Exception:
+            logger.exception(
+                "A background task of %s failed after the response was sent", self.label
+            )
+
+
+def _being_cancelled() -> bool:
+    """Whether this task is being cancelled (per request, on failure only).
+
+    A timeout around the app or a server shutting down cancels the task: that goes
+    on. A CancelledError while nobody cancels the task was raised by the handler, or
+    awaited from work someone else cancelled (Python 3.10 cannot tell: it goes on).
+    """
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)  # Python 3.11+
+    return task is None or cancelling is None or cancelling() > 0
+
+
+def _cancelled_by_handler(info: RouteInfo, cancel: asyncio.CancelledError) -> RuntimeError:
+    # An ordinary exception, which the app's error handler answers with its JSON 500; a
+    # CancelledError passes every `except Exception` up to the server's plain-text 500.
+    error = RuntimeError(f"{info.label} raised CancelledError, but the request was not cancelled")
+    error.__cause__ = cancel
+    return error
 
 
 def _websocket_endpoint(

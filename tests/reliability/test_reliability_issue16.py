@@ -8,15 +8,18 @@ handlers, and ``X-Content-Type-Options: nosniff``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from benchmarks.server import free_port
 from pegboard import App, HTTPException
 from pegboard.encoders import json_dumps
 from pegboard_di import Depends, di
@@ -26,8 +29,10 @@ from pegboard_security import APIKeyCookie, SecurityScopes, security
 
 from ..conftest import load_module
 from .catalogue import JWT_SECRET, token
-from .driver import LiveApp
+from .driver import LiveApp, RawResponse, send_raw
 from .report import record_count
+from .test_reliability_faults import listening, serve, stop, stream_until_gone, wait_for
+from .wire import exchange
 
 APPS = Path(__file__).resolve().parent / "apps"
 
@@ -276,3 +281,113 @@ def test_request_json_still_raises_a_json_decode_error_for_starlette_code(faults
         }
         assert client.post("/raw-json-caught", content=b"{}").json() == {"caught": "nothing"}
         assert client.post("/raw-json", content=b'{"a": [1]}').json() == {"type": "dict"}
+
+
+# -- 6. a cancelled handler -----------------------------------------------------------------
+
+
+async def call_catching_everything(app: Any, path: str) -> RawResponse | BaseException:
+    try:
+        return await send_raw(app, "GET", path.encode())
+    except BaseException as exc:
+        return exc
+
+
+@pytest.mark.parametrize("path", ["/cancelled", "/cancelled-plain"])
+def test_a_handler_that_raises_cancelled_error_is_pegboards_json_500(faults: Any, path: str):
+    with LiveApp(faults.app) as live:
+        assert live.client.portal is not None
+        response = live.client.portal.call(call_catching_everything, faults.app, path)
+        assert isinstance(response, RawResponse), repr(response)
+        assert response.status == 500
+        assert response.header("content-type") == "application/json"
+        assert response.body == b'{"detail":"Internal Server Error"}'
+        # Re-raised for the server to log, as any handler error.
+        assert isinstance(response.error, RuntimeError)
+        assert isinstance(response.error.__cause__, asyncio.CancelledError)
+        if path == "/cancelled":
+            assert "request teardown after CancelledError" in faults.EVENTS
+        assert live.send("GET", "/ok").status == 200
+
+
+def test_a_handler_cancelled_from_outside_stays_cancelled(faults: Any):
+    # A real cancellation (a timeout around the app, a server shutting down) is not
+    # turned into a response: the task must end cancelled.
+    async def cancel_midway() -> bool:
+        task = asyncio.ensure_future(send_raw(faults.app, "GET", b"/slow?seconds=5"))
+        await asyncio.sleep(0.2)
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            return True
+        return False
+
+    with LiveApp(faults.app) as live:
+        assert live.client.portal is not None
+        assert live.client.portal.call(cancel_midway)
+
+
+@pytest.mark.slow
+def test_under_uvicorn_a_cancelled_handler_is_json(faults: Any):
+    port = free_port()
+    process = serve("faults.py", port)
+    try:
+        assert wait_for(lambda: listening(port), timeout=30), "the server did not start"
+        response = exchange(port, b"GET /cancelled HTTP/1.1\r\nHost: x\r\n\r\n", timeout=10)
+        # The server logs the error once the app returns; a second request lets it.
+        after = exchange(port, b"GET /ok HTTP/1.1\r\nHost: x\r\n\r\n", timeout=10)
+        assert after.status == 200
+        time.sleep(0.2)
+    finally:
+        output = stop(process)
+    assert response.status == 500, output
+    assert response.header("content-type") == "application/json", response.raw
+    assert response.body == b'{"detail":"Internal Server Error"}'
+    assert "CancelledError" in output  # logged by the server, with the traceback
+
+
+# -- 5. background tasks that raise, and streams cut short ----------------------------------
+
+
+@pytest.mark.parametrize("path", ["/background-fails", "/background-fails-response"])
+def test_a_failing_background_task_does_not_reach_the_dependencies(
+    faults: Any, path: str, caplog: pytest.LogCaptureFixture
+):
+    with LiveApp(faults.app) as live:
+        response = live.send("POST", path)
+    assert response.status == 200
+    assert json.loads(response.body) == {"done": True}
+    assert response.error is None  # nothing for the server: pegboard logged it
+    what = "tasks" if path == "/background-fails" else "response"
+    assert f"background {what} ran" in faults.EVENTS
+    teardowns = [e for e in faults.EVENTS if e.startswith("request teardown")]
+    assert teardowns == ["request teardown"]  # the work reported as done stays done
+    failures = [r for r in caplog.records if r.exc_info and r.name == "pegboard"]
+    assert len(failures) == 1, caplog.records
+    assert path in failures[0].getMessage()
+    assert str(failures[0].exc_info[1]) == f"background {what} failed"
+
+
+@pytest.mark.parametrize("spec_version", ["2.3", "2.4"])
+@pytest.mark.parametrize("path", ["/events", "/lines", "/lines-then-task"])
+def test_a_stream_cut_short_is_not_reported_as_success(faults: Any, path: str, spec_version: str):
+    with LiveApp(faults.app) as live:
+        assert live.client.portal is not None
+        received, _ = live.client.portal.call(
+            lambda: stream_until_gone(faults.app, path, chunks=3, spec_version=spec_version)
+        )
+        assert len(received) == 3
+        teardowns = [e for e in faults.EVENTS if e.startswith("request teardown")]
+        assert teardowns == ["request teardown after ClientDisconnect"], faults.EVENTS
+        # Nothing the response would have been followed by runs for an unfinished one.
+        assert "background after the stream ran" not in faults.EVENTS
+
+
+def test_a_stream_read_to_the_end_is_a_success(faults: Any):
+    with TestClient(faults.app) as client:
+        response = client.get("/lines-then-task")
+    assert response.status_code == 200
+    assert len(response.text.splitlines()) == 1000
+    assert [e for e in faults.EVENTS if e.startswith("request teardown")] == ["request teardown"]
+    assert "background after the stream ran" in faults.EVENTS

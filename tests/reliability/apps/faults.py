@@ -16,7 +16,16 @@ from typing import Annotated, Any
 
 from starlette.requests import Request as StarletteRequest
 
-from pegboard import App, EventSourceResponse, Request, ServerSentEvent
+from pegboard import (
+    App,
+    BackgroundTask,
+    BackgroundTasks,
+    EventSourceResponse,
+    JSONResponse,
+    Request,
+    Response,
+    ServerSentEvent,
+)
 from pegboard_di import Depends, di
 from pegboard_validation import validation
 
@@ -150,3 +159,45 @@ async def raw_json_caught(request: Request) -> dict[str, str]:
 @app.post("/raw-json-starlette")
 async def raw_json_starlette(request: StarletteRequest) -> Any:
     return {"type": type(await request.json()).__name__}
+
+
+@app.get("/cancelled")
+async def cancelled(scope: Annotated[str, Depends(request_scope)]) -> None:
+    """Awaits work someone else cancelled: CancelledError, though this task was not."""
+    work = asyncio.get_running_loop().create_future()
+    work.cancel()
+    await work
+
+
+@app.get("/cancelled-plain")
+async def cancelled_plain() -> None:
+    raise asyncio.CancelledError
+
+
+def failing_task(what: str) -> None:
+    note(f"background {what} ran")
+    raise RuntimeError(f"background {what} failed")
+
+
+@app.post("/background-fails")
+async def background_fails(
+    scope: Annotated[str, Depends(request_scope)], tasks: BackgroundTasks
+) -> dict[str, bool]:
+    """Reports work as done; a task added for later raises after the response is sent."""
+    tasks.add_task(failing_task, "tasks")
+    return {"done": True}
+
+
+@app.post("/background-fails-response")
+async def background_fails_response(scope: Annotated[str, Depends(request_scope)]) -> Response:
+    return JSONResponse({"done": True}, background=BackgroundTask(failing_task, "response"))
+
+
+@app.get("/lines-then-task")
+async def lines_then_task(
+    scope: Annotated[str, Depends(request_scope)], tasks: BackgroundTasks
+) -> AsyncIterator[dict[str, int]]:
+    tasks.add_task(note, "background after the stream ran")
+    for n in range(1000):
+        yield {"n": n}
+        await asyncio.sleep(0.01)
