@@ -35,6 +35,7 @@ from pegboard.exceptions import (
     RouteDefinitionError,
     StartupError,
 )
+from pegboard.nosniff import NoSniff
 from pegboard.params import ParamInfo, describe_callable
 from pegboard.plugins import (
     PluginManager,
@@ -65,8 +66,10 @@ class App(RouteDecorators, Starlette):
     installed names (``"validation"``); nothing else is loaded. Every Starlette
     argument works as in Starlette. ``root_path`` serves the app behind a proxy
     prefix; ``max_body_size`` (default 1 MiB, None for no limit) and
-    ``response_class`` are defaults every route can override; any further keyword is
-    a route option applied to every route (``tags=``, ``dependencies=``, ...).
+    ``response_class`` are defaults every route can override; ``nosniff`` (default
+    True) sends ``X-Content-Type-Options: nosniff`` with every response that does not
+    set it; any further keyword is a route option applied to every route (``tags=``,
+    ``dependencies=``, ...).
     """
 
     def __init__(
@@ -82,9 +85,12 @@ class App(RouteDecorators, Starlette):
         redirect_slashes: bool = True,
         max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
         response_class: type[Any] = JSONResponse,
+        nosniff: bool = True,
         **options: Any,
     ) -> None:
         super().__init__(debug=debug, middleware=middleware)
+        #: Whether responses get ``X-Content-Type-Options: nosniff`` (:mod:`pegboard.nosniff`).
+        self.nosniff = nosniff
         self.exception_handlers = {
             StarletteHTTPException: http_exception_handler,
             RequestValidationError: request_validation_exception_handler,
@@ -298,6 +304,8 @@ class App(RouteDecorators, Starlette):
         """Build time: compile the routes, then pick the front every request goes through."""
         self.build()
         stack = self.middleware_stack = self.build_middleware_stack()
+        if self.nosniff:
+            stack = NoSniff(stack)
         serve = stack if self.user_middleware else Dispatcher(self.router, stack)
         self._serve = serve
         return serve

@@ -29,6 +29,7 @@ from pegboard.exceptions import (
     RouteDefinitionError,
     WebSocketException,
 )
+from pegboard.nosniff import NOSNIFF, add_to, has_header, sending
 from pegboard.observers import RouteObserver, exception_handlers, observe
 from pegboard.params import ParamInfo, describe_callable
 from pegboard.resolvers import Encoder, RequestContext, Resolver, bind_arguments, is_async_callable
@@ -235,8 +236,13 @@ def _http_endpoint(
     # plugin watches requests: its hook is handed the Response object.
     render = encoder.render if notify is None else None
     status, headers = encoder.status_code, list(encoder.headers)
+    nosniff = app.nosniff
+    if nosniff and not has_header(headers):
+        headers.append(NOSNIFF)
 
     async def fail(exc: Exception, ctx: RequestContext) -> None:
+        if nosniff:
+            ctx.send = sending(ctx.send)
         await errors.answer(exc, ctx, serve_errors=serve_errors)
 
     async def send_raw(send: Send, body: bytes) -> None:
@@ -273,6 +279,8 @@ def _http_endpoint(
             elif response.background is not None or isinstance(response, StreamingResponse):
                 await _send_guarded(info, response, scope, receive, send)
             else:
+                if nosniff:
+                    add_to(response)
                 await response(scope, receive, send)
 
         return plain_endpoint
@@ -321,10 +329,13 @@ def _http_endpoint(
         try:
             if response is None:
                 await send_raw(send, body)
-            elif response.background is not None or isinstance(response, StreamingResponse):
-                await _send_guarded(info, response, scope, receive, send)
             else:
-                await response(scope, receive, send)
+                if nosniff:
+                    add_to(response)
+                if response.background is not None or isinstance(response, StreamingResponse):
+                    await _send_guarded(info, response, scope, receive, send)
+                else:
+                    await response(scope, receive, send)
         except BaseException as exc:
             # The response has started: nothing can be answered, only cleaned up.
             await ctx.unwind(exc)

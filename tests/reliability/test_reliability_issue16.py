@@ -13,19 +13,34 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
+from pydantic import BaseModel
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Route as StarletteRoute
 from starlette.testclient import TestClient
 
 from benchmarks.server import free_port
-from pegboard import App, HTTPException
+from pegboard import (
+    App,
+    BackgroundTasks,
+    FileResponse,
+    HTMLResponse,
+    HTTPException,
+    PlainTextResponse,
+    Request,
+)
 from pegboard.encoders import json_dumps
 from pegboard_di import Depends, di
 from pegboard_openapi import get_openapi, openapi
 from pegboard_openapi.document import _CACHE, RECENT_ROOT_PATHS
 from pegboard_security import APIKeyCookie, SecurityScopes, security
+from pegboard_validation import validation
 
 from ..conftest import load_module
 from .catalogue import JWT_SECRET, token
@@ -391,3 +406,121 @@ def test_a_stream_read_to_the_end_is_a_success(faults: Any):
     assert len(response.text.splitlines()) == 1000
     assert [e for e in faults.EVENTS if e.startswith("request teardown")] == ["request teardown"]
     assert "background after the stream ran" in faults.EVENTS
+
+
+# -- 8. X-Content-Type-Options: nosniff on every response -----------------------------------
+
+
+class Echo(BaseModel):
+    n: int
+
+
+def every_kind_of_response(tmp_path: Path, **app_options: Any) -> App:
+    """An app answering every way pegboard can: JSON, errors, HTML, streams, files, ..."""
+    asset = tmp_path / "asset.txt"
+    asset.write_text("plain file")
+    app = App(plugins=[validation(), openapi()], max_body_size=16, **app_options)
+
+    @app.get("/json")
+    async def json_route() -> dict[str, int]:
+        return {"n": 1}
+
+    @app.get("/plain")
+    def plain_route() -> str:  # no parameters at all
+        return "x"
+
+    @app.post("/echo")
+    async def echo(item: Echo, tasks: BackgroundTasks) -> Echo:
+        return item
+
+    @app.get("/html")
+    async def html() -> HTMLResponse:
+        return HTMLResponse("<p>hi</p>")
+
+    @app.get("/set-by-handler")
+    async def set_by_handler() -> PlainTextResponse:
+        return PlainTextResponse("x", headers={"X-Content-Type-Options": "nosniff"})
+
+    @app.get("/stream")
+    async def stream() -> AsyncIterator[dict[str, int]]:
+        for n in range(3):
+            yield {"n": n}
+
+    @app.get("/file")
+    async def file() -> FileResponse:
+        return FileResponse(asset)
+
+    @app.get("/error/{code:int}")
+    async def error(code: int) -> None:
+        raise HTTPException(code, "no")
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("boom")
+
+    @app.post("/raw")
+    async def raw(request: Request) -> Any:
+        return await request.json()
+
+    @app.get("/slash/")
+    async def slash() -> str:
+        return "slash"
+
+    app.mount(
+        "/starlette", Starlette(routes=[StarletteRoute("/", lambda r: PlainTextResponse("s"))])
+    )
+    return app
+
+
+JSON_HEADERS = {"content-type": "application/json"}
+NOSNIFF_REQUESTS = [
+    ("GET", "/json", None, 200),
+    ("GET", "/plain", None, 200),
+    ("POST", "/echo", b'{"n": 1}', 200),
+    ("POST", "/echo", b'{"n": "x"}', 422),
+    ("POST", "/echo", b"x" * 100, 413),
+    ("GET", "/html", None, 200),
+    ("GET", "/stream", None, 200),
+    ("GET", "/file", None, 200),
+    ("GET", "/error/400", None, 400),
+    ("GET", "/error/404", None, 404),
+    ("GET", "/boom", None, 500),
+    ("POST", "/raw", b"[" * 10, 400),
+    ("GET", "/nowhere", None, 404),
+    ("DELETE", "/json", None, 405),
+    ("GET", "/slash", None, 307),
+    ("GET", "/openapi.json", None, 200),
+    ("GET", "/starlette/", None, 200),
+    ("GET", "/set-by-handler", None, 200),
+]
+
+
+@pytest.mark.parametrize("middleware", [False, True], ids=["no middleware", "with middleware"])
+@pytest.mark.parametrize(("method", "path", "body", "status"), NOSNIFF_REQUESTS)
+def test_every_response_says_nosniff(
+    tmp_path: Path, middleware: bool, method: str, path: str, body: bytes | None, status: int
+):
+    options: dict[str, Any] = {"middleware": [Middleware(GZipMiddleware)]} if middleware else {}
+    app = every_kind_of_response(tmp_path, **options)
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+        response = client.request(method, path, content=body, headers=JSON_HEADERS)
+    assert response.status_code == status, response.text
+    assert response.headers.get_list("x-content-type-options") == ["nosniff"]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status"), NOSNIFF_REQUESTS)
+def test_nosniff_false_turns_it_off(
+    tmp_path: Path, method: str, path: str, body: bytes | None, status: int
+):
+    app = every_kind_of_response(tmp_path, nosniff=False)
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+        response = client.request(method, path, content=body, headers=JSON_HEADERS)
+    assert response.status_code == status
+    expected = ["nosniff"] if path == "/set-by-handler" else []  # a handler's own stays
+    assert response.headers.get_list("x-content-type-options") == expected
+
+
+def test_nosniff_in_the_showcase(showcase: Any):
+    with TestClient(showcase.app) as client:
+        for path in ("/books", "/openapi.json", "/docs", "/books/999999", "/nowhere"):
+            assert client.get(path).headers["x-content-type-options"] == "nosniff", path

@@ -351,3 +351,19 @@ def test_every_sample_is_on_the_page_and_tested_here():
     for sample in on_disk:
         assert sample in this_file, f"{sample} is not exercised here"
     assert "```python\n" + "from" not in PAGE.read_text()  # code comes from the samples
+
+
+def test_the_nosniff_recipe(load_sample: LoadSample):
+    mod = load_sample("docs/src/security_defaults/nosniff.py")
+
+    @mod.app.get("/")
+    async def root() -> dict[str, str]:
+        return {}
+
+    with TestClient(mod.app) as client:
+        assert client.get("/").headers["x-content-type-options"] == "nosniff"
+        assert client.get("/nowhere").headers["x-content-type-options"] == "nosniff"
+    with TestClient(mod.bare) as client:
+        assert client.get("/download").headers.get_list("x-content-type-options") == ["nosniff"]
+        assert "x-content-type-options" not in client.get("/plain").headers
+        assert "x-content-type-options" not in client.get("/nowhere").headers
