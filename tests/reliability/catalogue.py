@@ -27,7 +27,15 @@ from collections.abc import Callable, Iterable, Iterator
 import attrs
 import jwt
 
-__all__ = ["CASES", "CATEGORIES", "JWT_CASES", "JWT_SECRET", "MAX_BODY", "Hostile"]
+__all__ = [
+    "CASES",
+    "CATEGORIES",
+    "FAULTS_CASES",
+    "JWT_CASES",
+    "JWT_SECRET",
+    "MAX_BODY",
+    "Hostile",
+]
 
 MAX_BODY = 1024 * 1024  # the core's default max_body_size
 MIB = 1024 * 1024
@@ -1053,5 +1061,56 @@ _jwt_cases = [
     ),
 ]
 
+# Issue 16: a scope claim is input like any other (never a 500, never a grant).
+_jwt_cases += [
+    me(f"a scope claim that is {what}", (b"Bearer " + token({"scope": claim}),), (401,))
+    for what, claim in (
+        ("an int", 5),
+        ("a float", 1.5),
+        ("true", True),
+        ("null in a list", ["me", None]),
+        ("an object naming the scopes", {"me": 0, "items:read": 0, "items:write": 0}),
+        ("a list with an int", ["me", 5]),
+        ("a nested list", [["me"], "items:read"]),
+        ("a list with an object", ["me", {"items:read": 1}]),
+    )
+]
+
 #: Cases against the OAuth2 + JWT example (``examples/oauth2_jwt/app.py``).
 JWT_CASES: tuple[Hostile, ...] = tuple(_jwt_cases)
+
+
+# -- issue 16: raw JSON read by a handler, and an API-key cookie (apps/faults.py) ----------
+
+
+def raw_json(name: str, body: bytes) -> Hostile:
+    return Hostile("JSON body", f"request.json(): {name}", "POST", b"/raw-json", (JSON,), (body,))
+
+
+def cookie(name: str, *values: bytes, expect: tuple[int, ...] = (401,)) -> Hostile:
+    headers = tuple((b"cookie", value) for value in values)
+    return Hostile(AUTH, f"API-key cookie: {name}", "GET", b"/cookie-key", headers, expect=expect)
+
+
+_faults_cases = [
+    raw_json("cut short", b'{"a": '),
+    raw_json("trailing data", b'{"a": 1} x'),
+    raw_json("empty", b""),
+    raw_json("nested 100 000 deep", b"[" * 100_000 + b"]" * 100_000),
+    raw_json("objects nested 50 000 deep", b'{"a":' * 50_000 + b"1" + b"}" * 50_000),
+    raw_json("invalid UTF-8", b'{"a": "\xff\xfe"}'),
+    raw_json("UTF-16 without a BOM, cut", b'{\x00"\x00a'),
+    raw_json("NaN-like garbage", b"NaNx"),
+    cookie("set twice in one header", b"key=first; key=second"),
+    cookie("set twice, same value", b"key=same; key=same"),
+    cookie("set twice without spaces", b"key=first;key=second"),
+    cookie("set twice among others", b"a=1; key=first; b=2; key=second"),
+    cookie("set twice with spaces around", b" key = first ; key=second"),
+    cookie("set in two Cookie headers", b"key=first", b"key=second"),
+    cookie("missing", b"other=1"),
+    cookie("empty", b"key="),
+    cookie("of 9000 bytes", b"key=" + b"k" * 9000),
+]
+
+#: Cases against ``apps/faults.py`` (routes that read the raw body, a cookie key).
+FAULTS_CASES: tuple[Hostile, ...] = tuple(_faults_cases)

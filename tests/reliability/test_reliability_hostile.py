@@ -14,10 +14,12 @@ from __future__ import annotations
 import contextlib
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 
-from .catalogue import CASES, CATEGORIES, JWT_CASES, MAX_BODY, Hostile
+from ..conftest import load_module
+from .catalogue import CASES, CATEGORIES, FAULTS_CASES, JWT_CASES, MAX_BODY, Hostile
 from .driver import LiveApp, RawResponse
 from .memory import measure_peak
 from .report import record
@@ -74,8 +76,19 @@ def test_oauth2_example_refuses_hostile_credentials(jwt_live: LiveApp, case: Hos
         assert response.header("www-authenticate") is not None, case.id
 
 
+@pytest.fixture(scope="module")
+def faults_live() -> Iterator[LiveApp]:
+    with LiveApp(load_module("tests/reliability/apps/faults.py").app) as live:
+        yield live
+
+
+@pytest.mark.parametrize("case", FAULTS_CASES, ids=lambda case: case.id)
+def test_raw_json_and_cookie_keys_refuse_hostile_input(faults_live: LiveApp, case: Hostile):
+    run_case(faults_live, case, "app (in-process, faults)")
+
+
 def test_the_catalogue_covers_every_category_of_the_issue():
-    counts = Counter(case.category for case in (*CASES, *JWT_CASES))
+    counts = Counter(case.category for case in (*CASES, *JWT_CASES, *FAULTS_CASES))
     assert set(counts) == set(CATEGORIES)
     assert sum(counts.values()) >= 100
     assert min(counts.values()) >= 10, counts
@@ -93,7 +106,7 @@ def test_the_catalogue_covers_every_category_of_the_issue():
     ):
         assert advisory in names, advisory
     # Every case has a unique id, so the outcome table counts each once.
-    ids = [case.id for case in (*CASES, *JWT_CASES)]
+    ids = [case.id for case in (*CASES, *JWT_CASES, *FAULTS_CASES)]
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[^\n]+", i) for i in ids)
 

@@ -27,6 +27,7 @@ from pegboard import (
     ServerSentEvent,
 )
 from pegboard_di import Depends, di
+from pegboard_security import APIKeyCookie, security
 from pegboard_validation import validation
 
 EVENTS: list[str] = []
@@ -84,7 +85,7 @@ def outer_teardown() -> Iterator[str]:
         note("outer teardown")
 
 
-app = App(plugins=[validation(), di()])
+app = App(plugins=[validation(), di(), security()])
 
 
 @app.get("/ok")
@@ -201,3 +202,11 @@ async def lines_then_task(
     for n in range(1000):
         yield {"n": n}
         await asyncio.sleep(0.01)
+
+
+COOKIE_KEY = APIKeyCookie(name="key")
+
+
+@app.get("/cookie-key")
+async def cookie_key(key: Annotated[str, Depends(COOKIE_KEY)]) -> dict[str, int]:
+    return {"length": len(key)}
