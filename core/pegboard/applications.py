@@ -303,9 +303,10 @@ class App(RouteDecorators, Starlette):
     def _start_serving(self) -> ASGIApp:
         """Build time: compile the routes, then pick the front every request goes through."""
         self.build()
-        stack = self.middleware_stack = self.build_middleware_stack()
+        stack = self.build_middleware_stack()
         if self.nosniff:
             stack = NoSniff(stack)
+        self.middleware_stack = stack
         serve = stack if self.user_middleware else Dispatcher(self.router, stack)
         self._serve = serve
         return serve

@@ -276,11 +276,12 @@ def _http_endpoint(
                 return
             if response is None:
                 await send_raw(send, body)
-            elif response.background is not None or isinstance(response, StreamingResponse):
+                return
+            if nosniff:
+                add_to(response)
+            if response.background is not None or isinstance(response, StreamingResponse):
                 await _send_guarded(info, response, scope, receive, send)
             else:
-                if nosniff:
-                    add_to(response)
                 await response(scope, receive, send)
 
         return plain_endpoint
