@@ -271,7 +271,10 @@ def test_plugin_files_and_entry_point(tmp_path: Path):
     assert entry_points == {"rate-limit": "pegboard_rate_limit:rate_limit"}
     source = (plugin / "src/pegboard_rate_limit/plugin.py").read_text()
     assert "@hookimpl(optionalhook=True)\n    def pegboard_openapi_operation(" in source
-    assert "def pegboard_add_commands(" in source
+    # The command is declared beside the plugin, never through it.
+    commands = project["project"]["entry-points"]["pegboard.commands"]
+    assert commands == {"rate-limit": "pegboard_rate_limit.cli:rate_limit_command"}
+    assert "pegboard_add_commands" not in source
     assert 'RouteOption(OPTION, "replace"' in source
 
 
