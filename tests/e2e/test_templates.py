@@ -545,7 +545,8 @@ def test_generated_project_app_module_serves_from_the_cli(
             break
     target = f"app_{tag}.main:app"
     shown = venv.check("pegboard", "plugins", target, cwd=projects[tag].folder.parent)
-    enabled = [line.split()[0] for line in shown.splitlines()[2:] if line.split()[2] == "yes"]
+    rows = [line.split() for line in shown.splitlines()[2:] if not line.startswith(" ")]
+    enabled = [row[0] for row in rows if row[2] == "yes"]  # (indented: wrapped options)
     assert sorted(enabled) == sorted(ENABLED_AS[name] for name in combo)
     assert "/items/{item_id:int}" in venv.check("pegboard", "routes", target)
 

@@ -7,6 +7,7 @@ app's startup runs. On a terminal, one line says where the app and its docs are.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -160,12 +161,25 @@ def start(app_spec: str | None, settings: ServerSettings, *, show_traceback: boo
     """Check everything that can be checked here, then hand over to the server."""
     require_server(settings.server)
     import_string, app_dir = find_app(app_spec)
+    before = set(sys.modules)
     app = load_app(app_spec, factory=settings.factory, show_traceback=show_traceback)
     check_port(settings.host, settings.port)
     settings = _with_app_limits(settings, app)
     if is_terminal():
         click.echo(banner(settings, import_string, app))
+    if settings.reload:
+        # Workers forked from this process (granian's) must import the code afresh.
+        _forget_modules(set(sys.modules) - before, app_dir)
     serve(settings, import_string, app_dir, app)
+
+
+def _forget_modules(names: set[str], app_dir: str) -> None:
+    """Drop the app's own modules (those under ``app_dir``) from ``sys.modules``."""
+    prefix = app_dir.rstrip(os.sep) + os.sep
+    for name in names:
+        path = getattr(sys.modules.get(name), "__file__", None) or ""
+        if path.startswith(prefix):
+            del sys.modules[name]
 
 
 def _with_app_limits(settings: ServerSettings, app: Any) -> ServerSettings:

@@ -189,7 +189,8 @@ def granian_options(settings: ServerSettings, app_dir: str) -> dict[str, Any]:
         options["log_dictconfig"] = {
             "version": 1,
             "disable_existing_loggers": False,
-            "root": {"level": settings.app_log_level.upper()},
+            # Merged into granian's own config, whose console handler this reuses.
+            "root": {"level": settings.app_log_level.upper(), "handlers": ["console"]},
         }
     return options
 
