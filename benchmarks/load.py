@@ -82,6 +82,7 @@ class Settings:
     threads: int = 2
     workers: int = 2
     tolerance_mib: float = 8.0  # summed over the supervisor and its workers
+    server: str = "uvicorn"  # pegboard run --server
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,9 @@ class LoadResult:
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(self.statuses.items()))
         return "\n".join(
             [
-                f"pegboard run --workers {s.workers}, wrk -t{s.threads} -c{s.connections} "
-                f"-d{s.duration:g}s (after {s.warmup:g} s of warm-up), "
+                f"pegboard run --server {s.server} --workers {s.workers}, "
+                f"wrk -t{s.threads} -c{s.connections} -d{s.duration:g}s "
+                f"(after {s.warmup:g} s of warm-up), "
                 f"{len(REQUESTS)} requests in turn",
                 f"  requests     {self.requests} in {self.seconds:.1f} s = {self.rps:,.0f} req/s",
                 f"  latency      p50 {self.p50_ms:.2f} ms, p99 {self.p99_ms:.2f} ms, "
@@ -264,6 +266,8 @@ def run(settings: Settings) -> LoadResult:
         str(port),
         "--workers",
         str(settings.workers),
+        "--server",
+        settings.server,
         "--log-level",
         "warning",
     ]
@@ -310,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     add("-t", "--threads", type=int, default=2, help="wrk threads (%(default)s)")
     add("-w", "--workers", type=int, default=2, help="server workers (%(default)s)")
     add("--tolerance", type=float, default=8.0, help="MiB of RSS growth allowed (%(default)s)")
+    add("--server", choices=["uvicorn", "granian"], default="uvicorn", help="(%(default)s)")
     add("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     exit_on_sigterm()
@@ -320,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         threads=args.threads,
         workers=args.workers,
         tolerance_mib=args.tolerance,
+        server=args.server,
     )
     result = run(settings)
     print(result.summary())

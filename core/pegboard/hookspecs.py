@@ -113,15 +113,25 @@ def pegboard_shutdown(app: App) -> Awaitable[None] | None:
 
 @hookspec
 def pegboard_add_commands(cli: click.Group) -> None:
-    """Add subcommands to the ``pegboard`` command line.
+    """Add subcommands to the ``pegboard`` command line, when one of them is run.
 
-    Called when the CLI starts, for every *installed* plugin (entry point group
-    ``pegboard.plugins``): commands exist whether or not an app enables the plugin.
+    Commands are declared, never collected from plugin objects: a package names each
+    command in the entry-point group ``pegboard.commands`` (``NAME = "pkg.cli:command"``).
+    The entry point names either the ``click.Command`` itself (no hook needed) or a
+    module or object whose module-level ``pegboard_add_commands`` adds it. Nothing is
+    imported until ``pegboard NAME`` runs (``pegboard --help`` lists the names from
+    the installed metadata), and no plugin factory is called, so a plugin whose
+    factory requires arguments still has its commands. Implementations on plugin
+    objects enabled in an app are never called.
 
     Implementing this hook
-        Plugins with tooling, such as ``pegboard openapi APP``.
+        Packages whose commands are built at import time (a group assembled from
+        several modules, say). Implement it at module level and name the module in a
+        ``pegboard.commands`` entry point per command it adds. A simple command needs
+        no hook: name the ``click.Command`` in the entry point.
 
-    :param cli: The ``pegboard`` ``click.Group``; call ``cli.add_command(...)``.
+    :param cli: A ``click.Group`` to add the commands to: ``cli.add_command(...)``.
+        The command named by the entry point is taken from it.
     """
 
 

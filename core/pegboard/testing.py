@@ -116,21 +116,21 @@ class AsyncTestClient(httpx2.AsyncClient):
 def invoke_cli(*args: str, input: str | None = None) -> click.testing.Result:
     """Run the ``pegboard`` command in this process, as the shell would run it.
 
-    The commands of installed plugins are there, as in ``pegboard --help``. Returns
+    The commands installed packages declare are there, as in ``pegboard --help``. Returns
     click's ``Result`` (``exit_code``, ``output``); exceptions other than click's
     propagate, so a broken command fails the test with its traceback.
     """
     from pegboard import cli as cli_module
+    from pegboard.cli.plugin_commands import PluginCommandGroup
 
-    # A copy, so commands added here never leak into the global group.
-    group = click.Group(
+    # A copy, so commands loaded here never leak into the global group.
+    group = PluginCommandGroup(
         name="pegboard",
         commands=dict(cli_module.cli.commands),
         callback=cli_module.cli.callback,
         params=list(cli_module.cli.params),
         help=cli_module.cli.help,
     )
-    cli_module._add_plugin_commands(group, installed_plugins())
     runner = click.testing.CliRunner()
     return runner.invoke(
         group, list(args), input=input, prog_name="pegboard", catch_exceptions=False

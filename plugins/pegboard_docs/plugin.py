@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import attrs
 from starlette.requests import Request
@@ -24,9 +24,6 @@ from pegboard_docs.csp import CSPOption, check_csp_option
 from pegboard_docs.html import asset_url, check_json
 from pegboard_docs.serving import AssetFiles
 from pegboard_openapi import get_openapi, openapi_url
-
-if TYPE_CHECKING:
-    import click
 
 __all__ = ["DocsSettings", "DocsUIPlugin", "PageURLs"]
 
@@ -143,12 +140,6 @@ class DocsUIPlugin:
             cdn_url=settings.cdn_url,
         )
         app.router.routes.extend(self.routes(app, document_url, assets))
-
-    @hookimpl
-    def pegboard_add_commands(self, cli: click.Group) -> None:
-        from pegboard_docs.cli import docs_assets_command
-
-        cli.add_command(docs_assets_command)
 
     # -- routes --------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pluggy
 from starlette.requests import Request
@@ -25,9 +25,6 @@ from pegboard_openapi import hookspecs
 from pegboard_openapi.document import Format, install, render_document
 from pegboard_openapi.operations import check_responses_option
 from pegboard_openapi.settings import OpenAPISettings, OperationIdFunction, default_operation_id
-
-if TYPE_CHECKING:
-    import click
 
 __all__ = ["ROUTE_OPTIONS", "OpenAPIPlugin", "openapi"]
 
@@ -120,12 +117,6 @@ class OpenAPIPlugin:
                 )
         if "responses" in route.options:
             check_responses_option(route, route.options["responses"])
-
-    @hookimpl
-    def pegboard_add_commands(self, cli: click.Group) -> None:
-        from pegboard_openapi.cli import openapi_command
-
-        cli.add_command(openapi_command)
 
 
 def openapi(

@@ -86,6 +86,10 @@ def test_an_existing_folder_is_not_overwritten_unless_asked(tmp_path: Path):
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 1
     assert "already exists" in again.output
+    # One clean message: cookiecutter's own "Error: " prefix is not repeated.
+    folder = tmp_path / "pegboard-hello"
+    assert again.output.startswith(f'Error: "{folder}" directory already exists.')
+    assert again.output.count("Error") == 1
     assert CliRunner().invoke(cli, [*args, "--overwrite"]).exit_code == 0
     assert marker.read_text() == "keep"
 

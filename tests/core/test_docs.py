@@ -16,7 +16,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import click
 import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
@@ -37,6 +36,7 @@ from pegboard import (
 from pegboard import cli as cli_module
 from pegboard import plugins as plugins_module
 from pegboard import testing as testing_module
+from pegboard.cli import plugin_commands
 from pegboard.descriptions import ParameterDescription, ResponseDescription
 
 pytest_plugins = ["pytester"]
@@ -584,19 +584,19 @@ def test_cli_routes_output_matches_the_page(cli_dir: Path, load_sample: Load):
     assert factory.output == expected
 
 
-def test_cli_plugin_commands(
-    load_sample: Load, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-):
+def test_cli_plugin_commands(load_sample: Load, monkeypatch: pytest.MonkeyPatch):
+    tomllib = pytest.importorskip("tomllib")
     mod = load_sample("docs/src/cli/commands.py")
-    value = f"{mod.__name__}:greeter"
-    fake = {"greeter": EntryPoint("greeter", value, "pegboard.plugins")}
-    monkeypatch.setattr(cli_module, "installed_plugins", lambda: fake)
-    monkeypatch.setattr(plugins_module, "installed_plugins", lambda: fake)
-    monkeypatch.setattr(cli_module, "cli", click.Group(commands=dict(cli_module.cli.commands)))
-    with pytest.raises(SystemExit) as exit_info:
-        cli_module.main(["greet", "ada"])
-    assert exit_info.value.code == 0
-    assert capsys.readouterr().out == "Hello, ada!\n"
+    declared = tomllib.loads((DOCS / "src/cli/commands.toml").read_text())["project"]
+    commands = declared["entry-points"]["pegboard.commands"]
+    assert commands == {"greet": "pegboard_greeter:greet"}
+    fake = {"greet": EntryPoint("greet", f"{mod.__name__}:greet", "pegboard.commands")}
+    monkeypatch.setattr(plugin_commands, "installed_commands", lambda: fake)
+    result = testing_module.invoke_cli("greet", "ada")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Hello, ada!\n"
+    with pytest.raises(TypeError):
+        mod.greeter()  # the factory needs its argument; the command did not
 
 
 # -- testing ------------------------------------------------------------------------

@@ -143,9 +143,13 @@ def test_check_plugin_default_covers_every_first_party_plugin():
 
 
 def test_invoke_cli_runs_installed_plugins_commands(monkeypatch: pytest.MonkeyPatch):
-    from pegboard.cli import cli
+    from importlib.metadata import EntryPoint
 
-    fake_installed(monkeypatch, hello="tests.core.sample_commands")
+    from pegboard.cli import cli, plugin_commands
+
+    value = "tests.core.sample_commands:hello"
+    fake = {"hello": EntryPoint("hello", value, plugin_commands.COMMANDS_GROUP)}
+    monkeypatch.setattr(plugin_commands, "installed_commands", lambda: fake)
     before = dict(cli.commands)
     result = invoke_cli("hello", "--name", "ann")
     assert result.exit_code == 0, result.output

@@ -271,7 +271,10 @@ def test_plugin_files_and_entry_point(tmp_path: Path):
     assert entry_points == {"rate-limit": "pegboard_rate_limit:rate_limit"}
     source = (plugin / "src/pegboard_rate_limit/plugin.py").read_text()
     assert "@hookimpl(optionalhook=True)\n    def pegboard_openapi_operation(" in source
-    assert "def pegboard_add_commands(" in source
+    # The command is declared beside the plugin, never through it.
+    commands = project["project"]["entry-points"]["pegboard.commands"]
+    assert commands == {"rate-limit": "pegboard_rate_limit.cli:rate_limit_command"}
+    assert "pegboard_add_commands" not in source
     assert 'RouteOption(OPTION, "replace"' in source
 
 
@@ -542,7 +545,8 @@ def test_generated_project_app_module_serves_from_the_cli(
             break
     target = f"app_{tag}.main:app"
     shown = venv.check("pegboard", "plugins", target, cwd=projects[tag].folder.parent)
-    enabled = [line.split()[0] for line in shown.splitlines()[2:] if line.split()[2] == "yes"]
+    rows = [line.split() for line in shown.splitlines()[2:] if not line.startswith(" ")]
+    enabled = [row[0] for row in rows if row[2] == "yes"]  # (indented: wrapped options)
     assert sorted(enabled) == sorted(ENABLED_AS[name] for name in combo)
     assert "/items/{item_id:int}" in venv.check("pegboard", "routes", target)
 

@@ -1,4 +1,5 @@
-"""The short load run CI does: ``python -m benchmarks.load --duration 5 --warmup 2``.
+"""The short load run CI does: ``python -m benchmarks.load --duration 5 --warmup 2``,
+under uvicorn and under granian (``--server granian``).
 
 The full run (60 s, the figures in the report of issue 10) is the manual command
 ``python -m benchmarks.load``. Both serve the showcase with ``pegboard run
@@ -28,13 +29,16 @@ def needs_wrk() -> None:
         pytest.skip("wrk is not installed")
 
 
-def test_the_showcase_keeps_serving_under_load():
-    result = load.run(load.Settings(duration=5, warmup=2))
+@pytest.mark.parametrize("server", ["uvicorn", "granian"])
+def test_the_showcase_keeps_serving_under_load(server: str):
+    pytest.importorskip(server)
+    result = load.run(load.Settings(duration=5, warmup=2, server=server))
     print(result.summary())
-    record_count("load, 5 s: requests", result.requests)
-    record_count("load, 5 s: req/s", round(result.rps))
-    record_count("load, 5 s: p99 (us)", round(result.p99_ms * 1000))
-    record_count("load, 5 s: RSS growth after warm-up (KiB)", round(result.rss_growth_mib * 1024))
+    label = f"load, {server}, 5 s"
+    record_count(f"{label}: requests", result.requests)
+    record_count(f"{label}: req/s", round(result.rps))
+    record_count(f"{label}: p99 (us)", round(result.p99_ms * 1000))
+    record_count(f"{label}: RSS growth after warm-up (KiB)", round(result.rss_growth_mib * 1024))
     assert result.failures == []
     assert sum(result.socket_errors.values()) == 0
     assert result.statuses.get("5xx", 0) == 0

@@ -1,6 +1,6 @@
 import click
 
-from pegboard import PluginInfo, hookimpl
+from pegboard import PluginInfo
 
 
 @click.command()
@@ -13,10 +13,10 @@ def greet(name: str) -> None:
 class Greeter:
     plugin_info = PluginInfo(name="greeter")
 
-    @hookimpl
-    def pegboard_add_commands(self, cli: click.Group) -> None:
-        cli.add_command(greet)
+    def __init__(self, greeting: str) -> None:
+        self.greeting = greeting
 
 
-def greeter() -> Greeter:
-    return Greeter()
+def greeter(greeting: str) -> Greeter:
+    # Needs an argument: the command does not come through the plugin object.
+    return Greeter(greeting)

@@ -8,7 +8,7 @@ route once.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pegboard import (
     App,
@@ -22,12 +22,8 @@ from pegboard import (
 )
 
 from pegboard_hello._version import __version__
-from pegboard_hello.cli import hello_command
 from pegboard_hello.middleware import HeaderMiddleware
 from pegboard_hello.options import OPTION, header_value
-
-if TYPE_CHECKING:
-    import click
 
 DESCRIPTION = "A pegboard plugin that adds a header to the responses of the routes that ask for it."
 
@@ -92,11 +88,6 @@ class HelloPlugin:
                 "description": "Set by pegboard-hello.",
                 "schema": {"type": "string", "enum": [value]},
             }
-
-    @hookimpl
-    def pegboard_add_commands(self, cli: click.Group) -> None:
-        # Called for every installed plugin when the pegboard command starts.
-        cli.add_command(hello_command)
 
 
 def hello(header: str = "X-Hello") -> HelloPlugin:

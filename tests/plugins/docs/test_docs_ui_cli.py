@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from pegboard import App
-from pegboard import cli as cli_module
+from pegboard.testing import invoke_cli
 from pegboard_docs import redoc, scalar, swagger_ui
 from pegboard_docs.cli import docs_assets_command
 from pegboard_openapi import openapi
@@ -201,12 +201,10 @@ def test_npm_output_without_json(tmp_path: Path) -> None:
     assert result.output.startswith(f"redoc@3 -> {tmp_path / 'out' / 'redoc'}")
 
 
-def test_the_command_is_added_to_the_pegboard_cli(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_module, "cli", click.Group(commands=dict(cli_module.cli.commands)))
-    with pytest.raises(SystemExit) as exit_info:
-        cli_module.main(["docs-assets", "--help"])
-    assert exit_info.value.code == 0
-    assert "docs-assets" in cli_module.cli.commands
+def test_the_command_is_added_to_the_pegboard_cli() -> None:
+    result = invoke_cli("docs-assets", "--help")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Usage: pegboard docs-assets")
 
 
 def test_tarballs_are_read_not_extracted(tmp_path: Path) -> None:

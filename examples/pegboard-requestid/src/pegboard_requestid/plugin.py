@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 from pegboard import (
@@ -29,13 +29,9 @@ from pegboard import (
 from pegboard.descriptions import ParameterDescription, Schema
 
 from pegboard_requestid._version import __version__
-from pegboard_requestid.cli import requestid_command
 from pegboard_requestid.hookspecs import Hooks
 from pegboard_requestid.ids import OPTION, VALID_ID, RequestId, new_id, read_request_id
 from pegboard_requestid.middleware import RequestIdMiddleware
-
-if TYPE_CHECKING:
-    import click
 
 DESCRIPTION = "Request ids: an X-Request-ID header on every response, and the id in handlers."
 
@@ -139,10 +135,6 @@ class RequestIdPlugin:
                 "description": "The request's id: the one sent, if valid, or a new one.",
                 "schema": {"type": "string", "pattern": f"^{VALID_ID.pattern}$"},
             }
-
-    @hookimpl
-    def pegboard_add_commands(self, cli: click.Group) -> None:
-        cli.add_command(requestid_command)
 
 
 def requestid(header: str = "X-Request-ID") -> RequestIdPlugin:

@@ -12,7 +12,7 @@ route once.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pegboard import (
     App,
@@ -26,12 +26,8 @@ from pegboard import (
 )
 
 from {{ pkg }}._version import __version__
-from {{ pkg }}.cli import {{ cookiecutter.__option }}_command
 from {{ pkg }}.middleware import HeaderMiddleware
 from {{ pkg }}.options import OPTION, header_value
-
-if TYPE_CHECKING:
-    import click
 
 {% if desc|length <= 84 -%}
 DESCRIPTION = "{{ desc }}"
@@ -102,11 +98,6 @@ class {{ cls }}:
                 "description": "Set by {{ cookiecutter.__dist_name }}.",
                 "schema": {"type": "string", "enum": [value]},
             }
-
-    @hookimpl
-    def pegboard_add_commands(self, cli: click.Group) -> None:
-        # Called for every installed plugin when the pegboard command starts.
-        cli.add_command({{ cookiecutter.__option }}_command)
 
 
 def {{ factory }}(header: str = "{{ cookiecutter.__header }}") -> {{ cls }}:
