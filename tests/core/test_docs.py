@@ -960,6 +960,32 @@ def test_fastapi_ported_app(load_sample: Load):
     assert feed.text == 'data: {"id":1,"name":"hammer","added":"2030-01-01"}\n\n'
 
 
+def test_fastapi_port_worked_example_is_what_the_porter_writes():
+    pytest.importorskip("libcst")
+    pytest.importorskip("pegboard_validation")
+    import types
+
+    from pegboard.porting import port_source
+
+    before = (ROOT / "docs/src/fastapi/port_before.py").read_text()
+    after = (ROOT / "docs/src/fastapi/port_after.py").read_text()
+    title = "# The same service after `pegboard port`: only the imports and App(...) changed.\n"
+    assert port_source(before).split("\n", 1)[1] == after.removeprefix(title)
+    module = types.ModuleType("port_after")
+    exec(compile(after, "port_after.py", "exec"), module.__dict__)
+    with TestClient(module.app) as client:
+        assert client.get("/items/1").json() == {"name": "hammer", "price": 9.5}
+        assert client.get("/items/2").status_code == 404
+        assert client.post("/items/2", json={"name": "saw", "price": 3}).status_code == 401
+        created = client.post(
+            "/items/2", json={"name": "saw", "price": 3}, headers={"Authorization": "Bearer t"}
+        )
+        assert (created.status_code, created.json()) == (201, {"name": "saw", "price": 3.0})
+        assert client.get("/openapi.json").json()["info"] == {"title": "Shop", "version": "2.0"}
+        assert client.get("/docs").status_code == 200
+        assert client.get("/redoc").status_code == 404
+
+
 def test_fastapi_routes_added_to_an_included_router_are_not_in_the_app():
     from pegboard import Router
 

@@ -21,6 +21,7 @@ from pegboard.cli.listing import plugins, route_rows, routes
 from pegboard.cli.new import new
 from pegboard.cli.plugin_commands import PluginCommandGroup
 from pegboard.cli.serve import dev, run
+from pegboard.porting.command import port
 
 __all__ = ["cli", "find_app", "load_app", "main", "route_rows"]
 
@@ -31,7 +32,7 @@ def cli() -> None:
     """pegboard: a web microframework assembled from plugins."""
 
 
-for _command in (run, dev, routes, plugins, new):
+for _command in (run, dev, routes, plugins, new, port):
     cli.add_command(_command)
 
 

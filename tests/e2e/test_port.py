@@ -1,0 +1,271 @@
+"""``pegboard port`` on hand-written FastAPI code: what it changes, keeps and refuses."""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+
+pytest.importorskip("libcst")
+pytest.importorskip("pegboard_validation")
+
+from pegboard.cli import cli
+from pegboard.porting import port_project, port_source
+
+FASTAPI_STYLE = '''"""A FastAPI-style module."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel
+
+
+class Item(BaseModel):
+    name: str
+
+
+def token(x_token: str | None = None):
+    return x_token
+
+
+app = FastAPI(title="Shop", docs_url=None, dependencies=[Depends(token)])
+
+
+@app.get("/items/{item_id}")
+def read(item_id: int, q: Annotated[str | None, Query(max_length=3)] = None):
+    if item_id == 0:
+        raise HTTPException(status_code=404, detail="no such item")
+    return {"item_id": item_id, "q": q}
+
+
+@app.post("/items", status_code=201)
+def create(item: Item):
+    return item
+
+
+@app.get("/ping", response_class=PlainTextResponse)
+def ping():
+    return "pong"
+'''
+
+
+def load(source: str) -> types.ModuleType:
+    module = types.ModuleType("ported")
+    exec(compile(port_source(source), "ported.py", "exec"), module.__dict__)
+    return module
+
+
+def test_a_ported_module_imports_no_fastapi_and_serves_the_same_answers():
+    ported = port_source(FASTAPI_STYLE)
+    assert "fastapi" not in ported.replace("FastAPI-style", "")
+    with TestClient(load(FASTAPI_STYLE).app) as client:
+        assert client.get("/items/3", params={"q": "ab"}).json() == {"item_id": 3, "q": "ab"}
+        assert client.get("/items/3", params={"q": "abcd"}).status_code == 422
+        assert client.get("/items/0").json() == {"detail": "no such item"}
+        created = client.post("/items", json={"name": "pen"})
+        assert (created.status_code, created.json()) == (201, {"name": "pen"})
+        assert client.get("/ping").text == "pong"
+        document = client.get("/openapi.json").json()
+        # title= moved into openapi(); docs_url=None left Swagger UI out; ReDoc stays.
+        assert document["info"] == {"title": "Shop", "version": "0.1.0"}
+        assert client.get("/docs").status_code == 404
+        assert client.get("/redoc").status_code == 200
+
+
+def test_the_app_call_moves_each_option_into_its_plugin():
+    ported = port_source(FASTAPI_STYLE)
+    assert (
+        "app = App(\n    plugins=[\n        validation(),\n        di(),\n"
+        '        openapi(title="Shop"),\n        redoc(),\n    ],\n'
+        "    dependencies=[Depends(token)],\n)\n"
+    ) in ported
+    assert "from pegboard import App, HTTPException\n" in ported
+    assert "from pegboard import PlainTextResponse\n" in ported
+    assert "from pegboard_validation import Query, validation\n" in ported
+
+
+def test_only_the_plugins_the_code_uses_are_enabled():
+    ported = port_source(
+        "from fastapi import FastAPI\napp = FastAPI()\n\n"
+        "@app.get('/items/{item_id}')\ndef read(item_id):\n    return item_id\n"
+    )
+    assert 'App(plugins=[openapi(title="FastAPI"), swagger_ui(), redoc()])' in ported
+    assert "validation" not in ported
+    assert "di()" not in ported
+    with TestClient(load("from fastapi import FastAPI\napp = FastAPI()\n").app) as client:
+        assert client.get("/openapi.json").json()["info"] == {
+            "title": "FastAPI",
+            "version": "0.1.0",
+        }
+
+
+def test_a_plugin_factory_never_shadows_a_name_of_the_module():
+    source = (
+        "from fastapi import Depends, FastAPI\nfrom fastapi.security import HTTPBasic\n\n"
+        "security = HTTPBasic()\napp = FastAPI(openapi_url=None)\n"
+    )
+    ported = port_source(source)
+    assert "from pegboard_security import security as security_plugin\n" in ported
+    assert "security = HTTPBasic()\n" in ported
+    # openapi_url=None: no document, so no docs pages either, as in FastAPI.
+    assert "App(plugins=[di(), security_plugin()])" in ported
+    with TestClient(load(source).app) as client:
+        assert client.get("/openapi.json").status_code == 404
+        assert client.get("/docs").status_code == 404
+
+
+def test_renamed_names_are_renamed_where_used_unless_the_new_name_is_taken():
+    source = (
+        "from fastapi import APIRouter, FastAPI\n\n"
+        "router = APIRouter(prefix='/x')\n\ndef make() -> FastAPI:\n    return FastAPI()\n"
+    )
+    ported = port_source(source)
+    assert "router = Router(prefix='/x')" in ported
+    assert "def make() -> App:" in ported
+    clash = "from fastapi import APIRouter\n\nRouter = 1\nrouter = APIRouter()\n"
+    assert port_source(clash) == (
+        "from pegboard import Router as APIRouter\n\nRouter = 1\nrouter = APIRouter()\n"
+    )
+    aliased = "from fastapi import APIRouter as R\nrouter = R()\n"
+    assert port_source(aliased) == "from pegboard import Router as R\nrouter = R()\n"
+
+
+def test_formatting_and_comments_outside_the_ported_constructs_are_kept():
+    source = (
+        "# a comment at the top\n"
+        "from fastapi import FastAPI  # the framework\n\n\n"
+        "app = FastAPI( )\n"
+        "x = [1,2,   3]  # odd spacing stays\n"
+        "def   f( a ):\n"
+        "    # inside\n"
+        "    return a\n"
+    )
+    ported = port_source(source)
+    assert ported.startswith("# a comment at the top\nfrom pegboard import App  # the framework\n")
+    app = 'app = App(plugins=[openapi(title="FastAPI"), swagger_ui(), redoc()])\n'
+    assert f"\n\n\n{app}" in ported
+    assert ported.endswith(
+        "x = [1,2,   3]  # odd spacing stays\ndef   f( a ):\n    # inside\n    return a\n"
+    )
+
+
+def test_indented_imports_keep_their_block():
+    source = (
+        "def make():\n    from fastapi import FastAPI, Request\n    return FastAPI(), Request\n"
+    )
+    app, request = load(source).make()
+    assert request.__module__.startswith("starlette")
+    assert type(app).__name__ == "App"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        FASTAPI_STYLE,
+        "from fastapi.routing import APIRoute\nfrom fastapi import FastAPI\napp = FastAPI()\n",
+        "import fastapi\n",
+    ],
+)
+def test_porting_a_ported_module_changes_nothing(source: str):
+    once = port_source(source)
+    assert port_source(once) == once
+
+
+def project_of(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+REFUSALS = {
+    "main.py": (
+        "from fastapi import FastAPI\n"
+        "from fastapi.routing import APIRoute\n"
+        "import fastapi.responses\n"
+        "\n"
+        "app = FastAPI(on_startup=[print])\n"
+        "\n"
+        "@app.on_event('shutdown')\n"
+        "def bye():\n"
+        "    pass\n"
+    ),
+}
+
+
+def test_each_construct_that_cannot_be_ported_is_reported_with_its_line_and_the_way(
+    tmp_path: Path,
+):
+    project = port_project([project_of(tmp_path, REFUSALS)])
+    notes = [note.format("main.py") for file in project.files for note in file.notes]
+    assert notes == [
+        "main.py:2: cannot port fastapi.routing.APIRoute: pegboard has no route classes; "
+        "wrap a route's handling in middleware, or a dependency with yield "
+        "(see docs/plugins/di.md)",
+        "main.py:3: cannot port import fastapi.responses: import the names you use with "
+        "'from fastapi import ...', which is ported",
+        "main.py:5: cannot port on_startup=: pass lifespan= instead: an async context "
+        "manager (see docs/lifespan.md)",
+        "main.py:7: cannot port .on_event: pass lifespan= instead: an async context "
+        "manager (see docs/lifespan.md)",
+    ]
+    # What has an answer is ported; what has none is left as written.
+    new = project.files[0].new
+    assert "from pegboard import App\n" in new
+    assert "from fastapi.routing import APIRoute\n" in new
+
+
+def test_the_plugins_are_those_the_whole_project_uses(tmp_path: Path):
+    project = port_project(
+        [
+            project_of(
+                tmp_path,
+                {
+                    "main.py": "from fastapi import FastAPI\nfrom items import router\n"
+                    "app = FastAPI()\napp.include_router(router)\n",
+                    "items.py": "from fastapi import APIRouter, Depends\nrouter = APIRouter()\n",
+                },
+            )
+        ]
+    )
+    main = next(file for file in project.files if file.path.name == "main.py")
+    assert "plugins=[di(), openapi(" in main.new
+
+
+def test_the_command_ports_in_place_shows_a_diff_and_checks(tmp_path: Path):
+    main = tmp_path / "main.py"
+    main.write_text(FASTAPI_STYLE)
+    runner = CliRunner()
+
+    diff = runner.invoke(cli, ["port", "--diff", str(tmp_path)])
+    assert diff.exit_code == 0, diff.output
+    assert "-from fastapi import Depends, FastAPI, HTTPException, Query\n" in diff.output
+    assert "+from pegboard_di import Depends, di\n" in diff.output
+    assert main.read_text() == FASTAPI_STYLE  # --diff changes nothing
+
+    check = runner.invoke(cli, ["port", "--check", str(tmp_path)])
+    assert (check.exit_code, main.read_text()) == (1, FASTAPI_STYLE)
+    assert f"would port {main}" in check.output
+
+    done = runner.invoke(cli, ["port", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    assert main.read_text() == port_source(FASTAPI_STYLE)
+    assert "1 file(s) ported; plugins enabled: di, openapi, redoc, swagger_ui, validation." in (
+        done.output
+    )
+
+    again = runner.invoke(cli, ["port", "--check", str(tmp_path)])
+    assert again.exit_code == 0, again.output
+
+
+def test_check_fails_on_a_construct_that_cannot_be_ported(tmp_path: Path):
+    project_of(tmp_path, REFUSALS)
+    CliRunner().invoke(cli, ["port", str(tmp_path)])
+    check = CliRunner().invoke(cli, ["port", "--check", str(tmp_path)])
+    assert check.exit_code == 1
+    assert "would port" not in check.output  # nothing left to change, but refusals remain
+    assert "main.py:4: cannot port fastapi.routing.APIRoute" in check.output
