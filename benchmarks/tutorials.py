@@ -243,6 +243,29 @@ def markdown(summary: dict[str, object], version: str, seconds: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+def check_floor(summary: dict[str, object], floor_file: Path, *, raise_floor: bool) -> int:
+    """Compare the pass counts with the committed floor; 1 if any fell below it.
+
+    The floor only rises: ``--raise-floor`` writes a count only where it is higher.
+    """
+    kinds = summary["kinds"]
+    assert isinstance(kinds, dict)
+    floor = json.loads(floor_file.read_text())
+    status = 0
+    for kind in ("behaviour", "document"):
+        passed, least = kinds[kind].get("passed", 0), floor[kind]
+        if passed < least:
+            print(f"REGRESSION: {passed} {kind} tests pass, the floor is {least}", file=sys.stderr)
+            status = 1
+        elif passed > least:
+            print(f"{kind}: {passed} pass, above the floor of {least}", file=sys.stderr)
+            if raise_floor:
+                floor[kind] = passed
+    if raise_floor:
+        floor_file.write_text(json.dumps(floor, indent=2) + "\n")
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.tutorials", description=__doc__)
     parser.add_argument(
@@ -256,7 +279,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="port without the FastAPI-compatibility settings (pegboard's defaults)",
     )
+    parser.add_argument(
+        "--floor",
+        type=Path,
+        help="a JSON file of pass counts; exit 1 if fewer tests pass (CI's regression check)",
+    )
+    parser.add_argument(
+        "--raise-floor",
+        action="store_true",
+        help="with --floor: write the new counts into it where they are higher",
+    )
     args = parser.parse_args(argv)
+    if args.floor is not None and args.only:
+        parser.error("--floor counts every tutorial; it cannot go with --only")
     import fastapi
 
     started = time.perf_counter()
@@ -276,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
             (RESULTS / f"{name}.md").write_text(text)
             (RESULTS / f"{name}.json").write_text(json.dumps(summary, indent=2) + "\n")
         sys.stdout.write(text)
+        if args.floor is not None:
+            return check_floor(summary, args.floor, raise_floor=args.raise_floor)
     finally:
         if args.keep:
             print(f"work folder kept: {work}", file=sys.stderr)
