@@ -78,7 +78,8 @@ def pegboard_resolve_parameter(app: App, route: RouteInfo, param: ParamInfo) -> 
     produced, schema = _CONVERTED.get(type(convertor).__name__, (object, {}))
     if not _accepts(annotation, produced):
         return None  # e.g. `id: int` on '{id}': a plugin must convert, or the path must say :int
-    description = ParameterDescription(param.name, "path", Schema.of(schema), required=True)
+    titled = {**schema, "title": param.name.replace("_", " ").title()}
+    description = ParameterDescription(param.name, "path", Schema.of(titled), required=True)
     return Resolver(
         path_parameter(param.name), is_async=False, describes=(description,), label="path"
     )

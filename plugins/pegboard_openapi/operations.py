@@ -190,9 +190,19 @@ def _media(
     content: Mapping[str, Schema | None], components: Components, owner: str
 ) -> dict[str, Any]:
     return {
-        media_type: {} if schema is None else {"schema": components.schema(schema, owner=owner)}
+        media_type: {
+            "schema": _unknown(media_type)
+            if schema is None
+            else components.schema(schema, owner=owner)
+        }
         for media_type, schema in content.items()
     }
+
+
+def _unknown(media_type: str) -> dict[str, Any]:
+    """The schema of content nothing describes, as FastAPI writes it: text is a string."""
+    text = media_type.startswith("text/") and media_type != "text/event-stream"
+    return {"type": "string"} if text else {}
 
 
 def _request_body(

@@ -89,11 +89,19 @@ def value_resolver(
 
 def _describe(spec: ValueSpec, schema: Schema, registry: SchemaRegistry) -> ParameterDescription:
     marker = spec.marker
-    title = (marker.title if marker else None) or spec.name.replace("_", " ").title()
+    # Titled after the name the client sends (an alias, a header's dashed name), and
+    # with the description and deprecation repeated in the schema, as FastAPI does.
+    title = (marker.title if marker else None) or spec.key.replace("_", " ").title()
     additions: dict[str, Any] = {"title": title}
     if not spec.required and spec.default_factory is None and spec.default is not EMPTY:
-        additions["default"] = json_default(spec.default)
+        default = json_default(spec.default)
+        if default is not None:  # "default": null tells a client nothing
+            additions["default"] = default
     if marker is not None:
+        if marker.description:
+            additions["description"] = marker.description
+        if marker.deprecated:
+            additions["deprecated"] = True
         if marker.examples is not None:
             additions["examples"] = json_default(marker.examples)
         if marker.json_schema_extra:

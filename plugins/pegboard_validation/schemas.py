@@ -101,6 +101,14 @@ class _Generator(GenerateJsonSchema):
     # default); that part becomes "any value" instead of failing the whole document.
     ignored_warning_kinds = {"skipped-choice", "non-serializable-default"}
 
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
+        # "default": null says nothing a client needs (the field is optional either
+        # way), and FastAPI's documents leave it out.
+        json_schema = super().default_schema(schema)
+        if "default" in json_schema and json_schema["default"] is None:
+            del json_schema["default"]
+        return json_schema
+
     def handle_invalid_for_json_schema(
         self, schema: core_schema.CoreSchema, error_info: str
     ) -> JsonSchemaValue:

@@ -391,6 +391,23 @@ def test_unannotated_path_parameter_is_a_string():
     assert client_for(app).get("/hello/ann").json() == {"hello": "ann"}
 
 
+def test_a_path_parameter_describes_itself_with_a_title():
+    from pegboard.descriptions import ParameterDescription
+
+    app = App()
+
+    @app.get("/items/{item_id:int}")
+    async def read(item_id: int) -> int:
+        return item_id
+
+    app.build()
+    compiled = app.routes[0].compiled
+    assert compiled is not None
+    (described,) = [d for d in compiled.descriptions if isinstance(d, ParameterDescription)]
+    assert described.schema is not None
+    assert described.schema.schema == {"type": "integer", "minimum": 0, "title": "Item Id"}
+
+
 def test_websocket_route_with_path_parameter():
     app = App()
 

@@ -31,12 +31,6 @@ def _without_titles(schema: Schema) -> Schema:
     return {k: v for k, v in schema.items() if k != "title"}
 
 
-def _without_null_default(schema: Schema) -> Schema:
-    if "default" in schema and schema["default"] is None:
-        return {k: v for k, v in schema.items() if k != "default"}
-    return schema
-
-
 _BINARY = (
     {"type": "string", "format": "binary"},
     {"type": "string", "contentMediaType": "application/octet-stream"},
@@ -55,12 +49,6 @@ DIFFERENCES: dict[str, tuple[str, Callable[[Schema], Schema]]] = {
         "the route ('Response List Items Items  Get', 'Body_login_login_post'); the "
         "validation plugin uses pydantic's titles and inlines those schemas.",
         _without_titles,
-    ),
-    "null defaults": (
-        "The validation plugin publishes pydantic's schema as generated, including "
-        "'default': null for optional values; FastAPI removes it. Both say the value "
-        "may be left out.",
-        _without_null_default,
     ),
     "binary files": (
         "Uploaded files: the validation plugin documents them as format 'binary', which "

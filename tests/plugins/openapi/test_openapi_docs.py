@@ -67,7 +67,11 @@ def test_enable(load_sample: Load) -> None:
     operation = served["paths"]["/items/{item_id}"]["get"]
     assert operation["description"] == "Read one item by its number."
     assert operation["operationId"] == "read_item_items__item_id__get"
-    assert operation["parameters"][0]["schema"] == {"type": "integer", "minimum": 0}
+    assert operation["parameters"][0]["schema"] == {
+        "type": "integer",
+        "minimum": 0,
+        "title": "Item Id",
+    }
 
 
 def test_operations(load_sample: Load) -> None:

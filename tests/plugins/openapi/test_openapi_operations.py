@@ -6,7 +6,15 @@ from typing import Annotated, Any
 
 import pytest
 
-from pegboard import App, EventSourceResponse, Request, RouteDefinitionError, Router, WebSocket
+from pegboard import (
+    App,
+    EventSourceResponse,
+    HTMLResponse,
+    Request,
+    RouteDefinitionError,
+    Router,
+    WebSocket,
+)
 from pegboard.descriptions import Schema
 from pegboard_openapi import get_openapi, openapi
 
@@ -29,9 +37,24 @@ def test_a_plain_route(document: Any) -> None:
         "summary": "Read Items",
         "operationId": "read_items_items_get",
         "responses": {
-            "200": {"description": "Successful Response", "content": {"application/json": {}}}
+            "200": {
+                "description": "Successful Response",
+                # No model: any value, written {} as FastAPI does.
+                "content": {"application/json": {"schema": {}}},
+            }
         },
     }
+
+
+def test_text_without_a_model_is_documented_as_a_string(document: Any) -> None:
+    app = App(plugins=[openapi()])
+
+    @app.get("/page", response_class=HTMLResponse)
+    async def page() -> str:
+        return "<p>hi</p>"
+
+    responses = document(app)["paths"]["/page"]["get"]["responses"]
+    assert responses["200"]["content"] == {"text/html": {"schema": {"type": "string"}}}
 
 
 def test_summary_and_description_from_name_and_docstring(document: Any) -> None:
@@ -353,7 +376,7 @@ def test_openapi_extra_and_callbacks(document: Any) -> None:
     assert operation["x-internal"] is True
     assert operation["responses"]["200"] == {
         "description": "Subscribed",
-        "content": {"application/json": {}},
+        "content": {"application/json": {"schema": {}}},
     }
 
 
@@ -368,7 +391,9 @@ def test_streams_and_empty_responses_from_the_core_encoder(document: Any) -> Non
     def delete_item(id: str) -> None: ...
 
     paths = document(app)["paths"]
-    assert paths["/events"]["get"]["responses"]["200"]["content"] == {"text/event-stream": {}}
+    assert paths["/events"]["get"]["responses"]["200"]["content"] == {
+        "text/event-stream": {"schema": {}}
+    }
     assert paths["/items/{id}"]["delete"]["responses"] == {
         "204": {"description": "Successful Response"}
     }

@@ -112,11 +112,47 @@ def test_parameters_are_described(app: App) -> None:
     assert q.schema.schema == {
         "anyOf": [{"type": "string", "maxLength": 5}, {"type": "null"}],
         "title": "Q",
-        "default": None,
+        # No "default": null; the description and deprecation repeated, as FastAPI does.
+        "description": "Search text",
+        "deprecated": True,
         "examples": ["abc"],
     }
     assert by_name["hidden"].include_in_schema is False
     assert by_name["x-token"].schema.schema["title"] == "Token"
+
+
+def test_parameters_are_titled_by_the_name_the_client_sends(app: App) -> None:
+    @app.get("/items")
+    async def read(
+        q: Annotated[str | None, Query(alias="item-query")] = None,
+        user_agent: Annotated[str | None, Header()] = None,
+        page: int = 1,
+    ) -> None:
+        return None
+
+    schemas = {p.name: p.schema.schema for p in of_type(descriptions(app), ParameterDescription)}
+    assert schemas["item-query"]["title"] == "Item-Query"
+    assert schemas["user-agent"]["title"] == "User-Agent"
+    assert "default" not in schemas["item-query"]  # None is no default worth stating
+    assert schemas["page"]["default"] == 1
+
+
+class Memo(BaseModel):
+    name: str
+    note: str | None = None
+    size: int = 3
+
+
+def test_an_optional_model_field_states_no_null_default(app: App) -> None:
+    @app.post("/items")
+    async def create(item: Memo) -> None:
+        return None
+
+    (body,) = of_type(descriptions(app), BodyDescription)
+    schema, definitions = body.content["application/json"].build()
+    properties = definitions[schema["$ref"].rsplit("/", 1)[1]]["properties"]
+    assert "default" not in properties["note"]
+    assert properties["size"]["default"] == 3
 
 
 def test_a_query_model_is_described_field_by_field(app: App) -> None:
