@@ -27,6 +27,7 @@ from pegboard import (
 )
 from pegboard.descriptions import Schema
 from pegboard.encoders import json_dumps
+from pegboard_openapi.compatible import fastapi_document, fastapi_operation
 from pegboard_openapi.components import Components, plain
 from pegboard_openapi.exceptions import OpenAPIWarning
 from pegboard_openapi.operations import build_operation, deep_merge
@@ -268,6 +269,9 @@ class _Builder:
             operation = build_operation(
                 info, route.compiled, method, operation_id, self.components, self._model_schema
             )
+            if self.settings.fastapi_compatible:
+                owner = f"{method} {info.path}"
+                fastapi_operation(info, operation, self.components, owner)
             if call_hook:
                 self.hook.pegboard_openapi_operation(
                     app=self.app,
@@ -297,6 +301,8 @@ class _Builder:
             document["tags"] = jsonable_encoder(settings.tags)
         if settings.external_docs:
             document["externalDocs"] = jsonable_encoder(settings.external_docs)
+        if settings.fastapi_compatible:
+            document = fastapi_document(document)
         if self.hooks_enabled:
             self.hook.pegboard_openapi_document(app=self.app, document=document)
         return document

@@ -129,6 +129,7 @@ def build_operation(
         owner,
         model_schema,
     )
+    _title_response_schemas(operation["responses"], encoder_describes, operation_id)
     callbacks = route.option("callbacks")
     if callbacks:
         operation["callbacks"] = jsonable_encoder(callbacks)
@@ -212,18 +213,39 @@ def _request_body(
     for d in described:
         if not isinstance(d, BodyDescription) or not d.include_in_schema:
             continue
+        first = body is None
         if body is None:
-            body = {"content": {}, "required": d.required}
+            body = {"content": {}}
             if d.description:
                 body["description"] = d.description
-            if d.extra:
-                deep_merge(body, d.extra)
-        elif d.required:
+        if d.required:  # optional is the default: FastAPI writes no "required": false
             body["required"] = True
         content = body["content"]
         fresh = {m: s for m, s in d.content.items() if m not in content}
         content.update(_media(fresh, components, owner))
+        if first and d.extra:
+            deep_merge(body, d.extra)
     return body
+
+
+def _title_response_schemas(
+    responses: dict[str, Any], encoder_describes: Iterable[Description], operation_id: str
+) -> None:
+    """Title the handler's own response schemas after the operation, as FastAPI does.
+
+    A model's schema (a $ref) names itself; a list or a dict gets "Response <operation>".
+    """
+    title = "Response " + operation_id.replace("_", " ").title()
+    for d in encoder_describes:
+        if not isinstance(d, ResponseDescription):
+            continue
+        for media_type, schema in d.content.items():
+            if schema is None:
+                continue
+            entry = responses.get(status_key(d.status_code), {}).get("content", {})
+            written = entry.get(media_type, {}).get("schema")
+            if isinstance(written, dict) and written and not {"$ref", "title"} & set(written):
+                entry[media_type]["schema"] = {**written, "title": title}
 
 
 def _responses(

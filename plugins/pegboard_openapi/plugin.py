@@ -137,6 +137,7 @@ def openapi(
     yaml_url: str | None = None,
     root_path_in_servers: bool = True,
     openapi_version: str = "3.1.0",
+    fastapi_compatible: bool = False,
 ) -> OpenAPIPlugin:
     """The OpenAPI plugin: ``App(plugins=[openapi(title="Shop", version="1.0")])``.
 
@@ -147,6 +148,8 @@ def openapi(
     ``operation_id=``. The document is served at ``openapi_url`` (None: not served)
     and, as YAML, at ``yaml_url`` (None by default; needs PyYAML). The prefix the app
     is served under is added to ``servers`` unless ``root_path_in_servers`` is False.
+    ``fastapi_compatible`` writes the document FastAPI would, undoing pegboard's
+    deliberate differences (see docs/plugins/openapi.md); ``pegboard port`` turns it on.
     """
     try:
         settings = OpenAPISettings(
@@ -166,6 +169,7 @@ def openapi(
             openapi_url=openapi_url,
             yaml_url=yaml_url,
             root_path_in_servers=root_path_in_servers,
+            fastapi_compatible=fastapi_compatible,
         )
     except ValueError as exc:
         raise PluginError(f"openapi(): {exc}") from None

@@ -89,6 +89,7 @@ class OpenAPISettings:
     openapi_url: str | None = attrs.field(default="/openapi.json", converter=_url)
     yaml_url: str | None = attrs.field(default=None, converter=_url)
     root_path_in_servers: bool = True
+    fastapi_compatible: bool = False
 
     def info(self) -> dict[str, Any]:
         """The document's Info object."""

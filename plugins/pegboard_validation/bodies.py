@@ -34,14 +34,14 @@ from pegboard import (
     RouteInfo,
     StashKey,
 )
-from pegboard.descriptions import BodyDescription, Description, Schema
+from pegboard.descriptions import BodyDescription, Description, JsonSchema, Schema
 from pegboard_validation.errors import json_body_errors, missing_error
 from pegboard_validation.forms import FormOf, form_reader, read_form_field, read_form_model
 from pegboard_validation.kinds import group_model
 from pegboard_validation.markers import Body, Param
 from pegboard_validation.media import json_media_check
 from pegboard_validation.options import ValidationOptions
-from pegboard_validation.schemas import SchemaRegistry
+from pegboard_validation.schemas import SchemaRegistry, json_default
 
 __all__ = ["BodyField", "BodyPlan"]
 
@@ -147,10 +147,22 @@ class BodyPlan:
         else:
             content, required = self._finish_form("file" in kinds)
         # Described only now: the body's shape is known once every parameter is.
+        examples = next(
+            (
+                f.marker.openapi_examples
+                for f in self.fields
+                if f.marker and f.marker.openapi_examples
+            ),
+            None,
+        )
         self.description = BodyDescription(
             content=content,
             required=required,
             description=next((f.marker.description for f in self.fields if f.marker), None),
+            # Body(openapi_examples=...): named examples of the media type, as in FastAPI.
+            extra={"content": {m: {"examples": json_default(examples)} for m in content}}
+            if examples
+            else {},
         )
         self.finished = True
 
@@ -174,7 +186,7 @@ class BodyPlan:
             field = self.fields[0]
             adapter = TypeAdapter(field.annotation)
             field.read = _read_json_value(field, adapter.validator.validate_json, check)
-            schema = self.registry.register(adapter, "validation")
+            schema = self._titled(field, self.registry.register(adapter, "validation"))
             return {self._media_type(): schema}, field.required
         model = self._body_model(self.fields)
         adapter = TypeAdapter(model)
@@ -183,6 +195,21 @@ class BodyPlan:
             field.read = _read_attribute(read_all, f"f{index}")
         schema = self.registry.register(adapter, "validation")
         return {self._media_type(): schema}, any(f.required for f in self.fields)
+
+    def _titled(self, field: BodyField, schema: Schema) -> Schema:
+        """A lone body's schema as FastAPI documents it: titled, with its examples."""
+        marker = field.marker
+        title = (marker.title if marker else None) or field.name.replace("_", " ").title()
+        additions: dict[str, Any] = {}
+        if marker is not None and marker.examples is not None:
+            additions["examples"] = json_default(marker.examples)
+
+        def finish(built: JsonSchema, definitions: Any) -> JsonSchema:
+            if "$ref" in built or "title" in built:  # a model names itself
+                return {**built, **additions}
+            return {**built, "title": title, **additions}
+
+        return self.registry.derive(schema, finish)
 
     def _body_model(
         self, fields: Iterable[BodyField], base: type[BaseModel] | None = None

@@ -174,3 +174,18 @@ def test_each_listed_difference_still_occurs(
     assert fastapi_view != pegboard_view, (
         f"{difference!r} no longer differs: remove it from DIFFERENCES"
     )
+
+
+def test_fastapi_compatible_writes_fastapis_document_exactly() -> None:
+    # openapi(fastapi_compatible=True) undoes every deliberate difference: the 422 on
+    # every operation with inputs, files as contentMediaType, and the rest.
+    import attrs
+
+    from pegboard_openapi.document import SETTINGS, build_document
+
+    app = openapi_reference_pegboard.app
+    app.build()
+    settings = attrs.evolve(app.stash.get(SETTINGS, None), fastapi_compatible=True)
+    document = build_document(app, settings)
+    validate(document)
+    assert document == openapi_reference_fastapi.app.openapi()

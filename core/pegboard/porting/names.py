@@ -153,7 +153,9 @@ PLUGIN_MODULES = {
 
 #: Settings the porter turns on so a ported app answers and documents as FastAPI did:
 #: plugin -> (option, value as code). Each is documented on its plugin's page.
-COMPATIBILITY: dict[str, tuple[tuple[str, str], ...]] = {}
+COMPATIBILITY: dict[str, tuple[tuple[str, str], ...]] = {
+    "openapi": (("fastapi_compatible", "True"),),
+}
 
 
 def plugins_of_module(module: str) -> tuple[str, ...]:

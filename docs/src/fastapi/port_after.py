@@ -25,7 +25,7 @@ app = App(
         validation(),
         di(),
         security(),
-        openapi(title="Shop", version="2.0"),  # shown in /docs
+        openapi(title="Shop", version="2.0", fastapi_compatible=True),  # shown in /docs
         swagger_ui(),
     ],
 )

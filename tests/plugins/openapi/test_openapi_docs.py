@@ -201,3 +201,20 @@ def test_customize(load_sample: Load) -> None:
         "$ref": "#/components/schemas/Money"
     }
     assert doc["components"]["schemas"]["Money"]["examples"] == ["9.50 EUR"]
+
+
+def test_fastapi_compatible(load_sample: Load) -> None:
+    pytest.importorskip("pegboard_security")
+    mod = load_sample("docs/src/openapi/fastapi_compatible.py")
+    with TestClient(mod.app) as client:
+        served = client.get("/openapi.json").json()
+    validate(served)
+    read_user = served["paths"]["/users/{user_id}"]["get"]
+    assert read_user["parameters"][0]["schema"] == {"title": "User Id"}
+    assert set(read_user["responses"]) == {"200", "422"}  # no 401; a 422 for the input
+    upload = served["components"]["schemas"]["Body_upload_files_post"]
+    assert upload["properties"]["file"] == {
+        "type": "string",
+        "contentMediaType": "application/octet-stream",
+        "title": "File",
+    }
