@@ -149,10 +149,7 @@ def test_formatting_and_comments_outside_the_ported_constructs_are_kept():
     )
     ported = port_source(source)
     assert ported.startswith("# a comment at the top\nfrom pegboard import App  # the framework\n")
-    assert (
-        '\n\n\napp = App(plugins=[openapi(title="FastAPI", fastapi_compatible=True), '
-        in ported
-    )
+    assert '\n\n\napp = App(plugins=[openapi(title="FastAPI", fastapi_compatible=True), ' in ported
     assert ported.endswith(
         "x = [1,2,   3]  # odd spacing stays\ndef   f( a ):\n    # inside\n    return a\n"
     )
