@@ -9,7 +9,7 @@ core then runs them per request through :func:`bind_arguments`, with no hook cal
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -28,7 +28,6 @@ from pegboard.requests import Request
 from pegboard.stash import Stash
 
 __all__ = [
-    "Binder",
     "Encoder",
     "RequestContext",
     "Resolver",
@@ -350,9 +349,6 @@ class Encoder:
     render: Callable[[Any], bytes] | None = attrs.field(default=None, kw_only=True)
     status_code: int = attrs.field(default=200, kw_only=True)
     headers: tuple[tuple[bytes, bytes], ...] = attrs.field(default=(), kw_only=True)
-
-
-Binder = Callable[[RequestContext], Awaitable[dict[str, Any]]]
 
 
 def bind_arguments(
