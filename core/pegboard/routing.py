@@ -45,10 +45,19 @@ def _compile_path(path: str) -> tuple[re.Pattern[str], str, dict[str, Convertor[
 class RouteInfo:
     """Everything the core knows about one route, as the plugins see it.
 
-    ``layers`` holds the options as given at each level, outermost (app) first;
-    ``options`` is their merge, filled in when the route joins an app (merging needs
-    to know how each plugin combines its options). ``methods`` is empty for
-    WebSocket routes.
+    Hooks receive it as ``route`` while the app is built. It is frozen and hashable
+    (by identity), so plugins may key per-route state on it.
+
+    :ivar path: The full path template, prefixes included (``/users/{id:int}``).
+    :ivar endpoint: The handler, as decorated.
+    :ivar methods: The HTTP methods (``HEAD`` is added for ``GET`` when matching);
+        empty for WebSocket routes.
+    :ivar name: The route's name, for ``url_path_for``.
+    :ivar kind: ``"http"`` or ``"websocket"``.
+    :ivar status_code: The status given with ``status_code=``, or None.
+    :ivar layers: The options as given at each level, outermost (app) first.
+    :ivar options: Their merge, filled in when the route joins an app (merging needs
+        to know how each plugin combines its options); read it with :meth:`option`.
     """
 
     path: str
@@ -69,6 +78,7 @@ class RouteInfo:
 
     @property
     def response_class(self) -> type[Any] | None:
+        """The ``response_class`` option: the class returned values are rendered with."""
         return self.options.get("response_class")
 
     @functools.cached_property
