@@ -35,6 +35,7 @@ from pegboard.responses import (
     Response,
     ServerSentEvent,
     StreamingResponse,
+    has_no_body,
 )
 from pegboard.routing import Route, RouteInfo, Router, WebSocketRoute
 from pegboard.stash import Stash, StashKey
@@ -87,6 +88,7 @@ __all__ = [
     "WebSocketException",
     "WebSocketRoute",
     "__version__",
+    "has_no_body",
     "hookimpl",
     "jsonable_encoder",
 ]

@@ -123,7 +123,7 @@ class App(RouteDecorators, Starlette):
             **options,
         )
         self.router.lifespan_context = self._lifespan  # type: ignore[assignment]
-        self.router._app = self
+        self.router.attach_routes_with(self._attach_route)
         self.router.routes.extend(self.router._copy(r, "", ()) for r in routes or ())
         self.plugin_manager.hook.pegboard_configure(app=self)
 

@@ -168,8 +168,7 @@ def _check_kind(info: RouteInfo, param: ParamInfo) -> None:
 def _caller(info: RouteInfo) -> Callable[..., Awaitable[Any]]:
     """How to call the handler: awaited, in the thread pool, or as a stream."""
     endpoint = info.endpoint
-    target = inspect.unwrap(endpoint)
-    if inspect.isasyncgenfunction(target) or inspect.isgeneratorfunction(target):
+    if info.is_stream_handler:
         if info.kind == "websocket":
             raise RouteDefinitionError(
                 f"The WebSocket handler of {info.label} cannot be a generator."

@@ -8,7 +8,6 @@ Registered ``trylast``, so a plugin such as validation can serialize through mod
 
 from __future__ import annotations
 
-import inspect
 from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response, StreamingResponse
@@ -17,24 +16,15 @@ from pegboard.descriptions import ResponseDescription
 from pegboard.encoders import json_dumps
 from pegboard.plugins import hookimpl
 from pegboard.resolvers import Encoder
-from pegboard.responses import JSONLinesResponse, JSONResponse
+from pegboard.responses import JSONLinesResponse, JSONResponse, has_no_body
 
 if TYPE_CHECKING:
     from pegboard.applications import App
     from pegboard.routing import RouteInfo
 
 
-def is_stream_handler(route: RouteInfo) -> bool:
-    target = inspect.unwrap(route.endpoint)
-    return inspect.isasyncgenfunction(target) or inspect.isgeneratorfunction(target)
-
-
 def default_status(route: RouteInfo) -> int:
     return route.status_code if route.status_code is not None else 200
-
-
-def has_no_body(status: int) -> bool:
-    return status < 200 or status in (204, 205, 304)
 
 
 @hookimpl(trylast=True)
@@ -43,7 +33,7 @@ def pegboard_encode_response(app: App, route: RouteInfo) -> Encoder | None:
     response_class: type[Response] = route.response_class or JSONResponse
     description = "Successful Response"
 
-    if is_stream_handler(route):
+    if route.is_stream_handler:
         if not issubclass(response_class, StreamingResponse):
             response_class = JSONLinesResponse
         stream_class = response_class

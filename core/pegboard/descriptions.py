@@ -34,7 +34,12 @@ _Built = tuple[JsonSchema, Mapping[str, JsonSchema]]
 
 @attrs.frozen(eq=False)
 class Schema:
-    """A JSON Schema and the named definitions it refers to, built on first use."""
+    """A JSON Schema and the named definitions it refers to, built on first use.
+
+    Create it with :meth:`of` (known now) or :meth:`lazy` (built when a document
+    first asks). Building runs once, under a lock; :attr:`schema` and
+    :attr:`definitions` read the result.
+    """
 
     _build: Callable[[], _Built]
     _cache: list[_Built] = attrs.field(factory=list, repr=False)
@@ -60,16 +65,30 @@ class Schema:
 
     @property
     def schema(self) -> JsonSchema:
+        """The JSON Schema; ``$ref`` values point to ``#/components/schemas/<Name>``."""
         return self.build()[0]
 
     @property
     def definitions(self) -> Mapping[str, JsonSchema]:
+        """The named schemas :attr:`schema` refers to, by name."""
         return self.build()[1]
 
 
 @attrs.frozen
 class ParameterDescription:
-    """A value read from the path, query string, headers or cookies."""
+    """A value read from the path, query string, headers or cookies.
+
+    :ivar name: The name as the client sends it (a header's name, an alias).
+    :ivar location: Where it is read: ``"path"``, ``"query"``, ``"header"`` or
+        ``"cookie"``.
+    :ivar schema: Its JSON Schema, or None for any value.
+    :ivar required: Whether a request without it is refused.
+    :ivar description: Its description in documents.
+    :ivar deprecated: Whether documents mark it deprecated.
+    :ivar examples: OpenAPI Example objects by name.
+    :ivar include_in_schema: False keeps it out of documents.
+    :ivar extra: More fields for the OpenAPI Parameter object (``x-...``).
+    """
 
     name: str
     location: Literal["path", "query", "header", "cookie"]
@@ -84,7 +103,15 @@ class ParameterDescription:
 
 @attrs.frozen
 class BodyDescription:
-    """The request body: a schema per media type it accepts."""
+    """The request body: a schema per media type it accepts.
+
+    :ivar content: A schema (or None for any) per media type, such as
+        ``{"application/json": schema}``.
+    :ivar required: Whether a request without a body is refused.
+    :ivar description: Its description in documents.
+    :ivar include_in_schema: False keeps it out of documents.
+    :ivar extra: More fields for the OpenAPI Request Body object.
+    """
 
     content: Mapping[str, Schema | None]
     required: bool = True
@@ -95,7 +122,13 @@ class BodyDescription:
 
 @attrs.frozen
 class ResponseDescription:
-    """One possible response: its status, a schema per media type, and headers."""
+    """One possible response: its status, a schema per media type, and headers.
+
+    :ivar status_code: The status, or a range such as ``"4XX"``, or ``"default"``.
+    :ivar description: What the response means.
+    :ivar content: A schema (or None for any) per media type.
+    :ivar headers: OpenAPI Header objects by header name.
+    """
 
     status_code: int | str
     description: str = ""
@@ -105,7 +138,12 @@ class ResponseDescription:
 
 @attrs.frozen
 class SecurityDescription:
-    """A security scheme a route requires, as an OpenAPI Security Scheme object."""
+    """A security scheme a route requires, as an OpenAPI Security Scheme object.
+
+    :ivar scheme_name: The name the scheme is registered under in documents.
+    :ivar scheme: The OpenAPI Security Scheme object (``{"type": "http", ...}``).
+    :ivar scopes: The scopes the route requires from it.
+    """
 
     scheme_name: str
     scheme: Mapping[str, Any]

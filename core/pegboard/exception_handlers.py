@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from pegboard.encoders import jsonable_encoder
 from pegboard.exceptions import RequestValidationError
-from pegboard.responses import JSONResponse
+from pegboard.responses import JSONResponse, has_no_body
 
 __all__ = [
     "http_exception_handler",
@@ -25,7 +25,7 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
     """Render an HTTPException (including Starlette's 404 and 405) as ``{"detail": ...}``."""
     assert isinstance(exc, StarletteHTTPException)
     headers = exc.headers
-    if exc.status_code < 200 or exc.status_code in (204, 205, 304):
+    if has_no_body(exc.status_code):
         return Response(status_code=exc.status_code, headers=headers)
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 

@@ -48,7 +48,7 @@ def pegboard_add_hookspecs(pluginmanager: PluginManager) -> None:
     plugin registered later still sees it, so the order plugins are listed in does
     not matter.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Plugins that define hooks for others. Implementations of hooks added this way
         that belong to a plugin which may not be enabled should be marked
         ``@hookimpl(optionalhook=True)``.
@@ -65,7 +65,7 @@ def pegboard_configure(app: App) -> None:
     handlers and state here, and keep per-app data in ``app.stash``. User code has
     not added its routes yet.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Any plugin with something to install. Called in plugin-registration order
         reversed, like every pluggy hook; use ``tryfirst``/``trylast`` to order.
 
@@ -85,7 +85,7 @@ def pegboard_startup(app: App) -> Awaitable[None] | None:
     already started are shut down, the user's lifespan exits, and the server fails
     to start with a ``StartupError`` naming the plugin.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Plugins holding connections, pools, caches or background workers. A
         ``wrapper=True`` implementation wraps each plugin's call (to time or log
         every plugin's startup, say).
@@ -103,7 +103,7 @@ def pegboard_shutdown(app: App) -> Awaitable[None] | None:
     whose startup completed: ``tryfirst`` implementations first, then the others in
     the reverse of the order the plugins were enabled, ``trylast`` ones last.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         The same plugins that implement ``pegboard_startup``.
 
     :param app: The app shutting down.
@@ -124,7 +124,7 @@ def pegboard_add_commands(cli: click.Group) -> None:
     factory requires arguments still has its commands. Implementations on plugin
     objects enabled in an app are never called.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Packages whose commands are built at import time (a group assembled from
         several modules, say). Implement it at module level and name the module in a
         ``pegboard.commands`` entry point per command it adds. A simple command needs
@@ -148,7 +148,7 @@ def pegboard_route_added(app: App, route: RouteInfo) -> None:
     may raise ``RouteDefinitionError`` here to refuse a
     route whose options it cannot serve.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Plugins that validate their options early or index routes.
 
     :param app: The app.
@@ -169,7 +169,7 @@ def pegboard_resolve_parameter(app: App, route: RouteInfo, param: ParamInfo) -> 
 
     Stops at the first non-None result.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Plugins that inject values: validation (query, headers, bodies), DI
         (``Depends``). Decline parameters whose ``ParamInfo.marker`` belongs to
         another plugin.
@@ -190,7 +190,7 @@ def pegboard_route_guards(app: App, route: RouteInfo) -> Sequence[Resolver] | No
     ``dependencies=[...]`` or ``security=[...]``. They run in order before the
     handler's own resolvers; their descriptions join the route's.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Plugins with route-level options that guard access.
 
     :param app: The app.
@@ -210,7 +210,7 @@ def pegboard_encode_response(app: App, route: RouteInfo) -> Encoder | None:
 
     Stops at the first non-None result.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Plugins that serialize through models (``response_model=``).
 
     :param app: The app.
@@ -227,7 +227,7 @@ def pegboard_route_middleware(app: App, route: RouteInfo) -> Sequence[Middleware
     the outermost. Use it for per-route behaviour (rate limits, caching) that a
     Starlette middleware on the whole app would do for every request.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Plugins with per-route options that change the whole exchange.
 
     :param app: The app.
@@ -252,7 +252,7 @@ def pegboard_route_observer(app: App, route: RouteInfo) -> RouteObserver | None:
     Routes for which every plugin returns None are compiled exactly as if no plugin
     implemented this hook: they pay nothing.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Metrics, tracing and access-log plugins; answer only for the routes that
         want it (a route option such as ``metrics=True``), or for all of them.
 
@@ -273,7 +273,7 @@ def pegboard_route_compiled(
     assembled from the parameters of the handler and of its dependencies, say) can
     finish it here, and describe what only the whole route shows.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Plugins whose resolvers of one route depend on each other.
 
     :param app: The app.
@@ -297,7 +297,7 @@ def pegboard_request_started(app: App, route: RouteInfo, connection: HTTPConnect
     and then every route calls it: to watch only some routes, and to see the final
     status of errors answered by exception handlers, use ``pegboard_route_observer``.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Tracing and metrics plugins.
 
     :param app: The app.
@@ -320,7 +320,7 @@ def pegboard_request_finished(
     (``exception`` set; the exception handlers then render it). Like
     ``pegboard_request_started``, it costs nothing unless a plugin implements it.
 
-    Implementing this hook
+    !!! tip "Implementing this hook"
         Tracing, metrics and access-log plugins.
 
     :param app: The app.

@@ -29,12 +29,16 @@ _HANDLERS_KEY = "starlette.exception_handlers"
 class Exchange:
     """One request as a :class:`RouteObserver` sees it once the route is done with it.
 
-    ``status_code`` and ``headers`` are those of the response start sent to the
-    client. An exception that no exception handler answers is reported in
-    ``exception`` with ``status_code`` 500, which is what Starlette's
-    ``ServerErrorMiddleware`` then sends. ``status_code`` is None only if nothing was
-    sent and nothing failed (the client disconnected while its body was read).
-    ``state`` is what the observer's ``started`` returned for this request.
+    An exception that no exception handler answers is reported in ``exception`` with
+    ``status_code`` 500, which is what Starlette's ``ServerErrorMiddleware`` then sends.
+
+    :ivar request: The request.
+    :ivar state: What the observer's ``started`` returned for this request.
+    :ivar status_code: The status of the response start sent to the client; None only
+        if nothing was sent and nothing failed (the client left while its body was
+        read).
+    :ivar headers: The headers sent with it.
+    :ivar exception: The exception no handler answered, or None.
     """
 
     request: Request
@@ -52,6 +56,10 @@ class RouteObserver:
     (a start time, a span) that is handed back as :attr:`Exchange.state`; it may be
     omitted. ``finished(exchange)`` runs once the route has sent its response (or
     failed). Both are plain synchronous functions and run per request: keep them fast.
+
+    :ivar finished: ``finished(exchange)``, given an :class:`Exchange`.
+    :ivar started: ``started(request)``, whose result becomes ``exchange.state``; or
+        None.
     """
 
     finished: Callable[[Exchange], None]

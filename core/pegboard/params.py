@@ -50,9 +50,16 @@ class Marker(_MarkerBase):  # type: ignore[misc]
 class ParamInfo:
     """One parameter of a handler or dependency, with its annotation taken apart.
 
-    ``annotation`` is what was written; ``type`` is that with ``Annotated`` removed, and
-    ``metadata`` the extras ``Annotated`` carried. ``default`` is :data:`EMPTY` when the
-    parameter has none. ``owner`` is the callable the parameter belongs to.
+    ``pegboard_resolve_parameter`` receives one per parameter; build them with
+    :meth:`from_callable`.
+
+    :ivar name: The parameter's name.
+    :ivar annotation: The annotation as written (:data:`EMPTY` if none).
+    :ivar type: The annotation with ``Annotated`` removed.
+    :ivar metadata: The extras ``Annotated`` carried, in order.
+    :ivar default: The default value, or :data:`EMPTY`.
+    :ivar kind: The ``inspect.Parameter`` kind.
+    :ivar owner: The callable the parameter belongs to (handler or dependency).
     """
 
     name: str
@@ -103,6 +110,7 @@ class ParamInfo:
 
     @property
     def has_default(self) -> bool:
+        """Whether the parameter has a default value (a marker used as one counts)."""
         return self.default is not EMPTY
 
     @property

@@ -52,9 +52,15 @@ def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
 class RouteOption:
     """A route option a plugin reads, such as ``response_model`` or ``dependencies``.
 
-    ``merge`` says how values given on the app, routers and the route combine:
-    ``"replace"`` (the innermost wins), ``"extend"`` (sequences concatenate, outermost
-    first) or ``"update"`` (mappings merge, innermost keys win).
+    Listed in :attr:`PluginInfo.route_options`; a route (or router, or the App) using
+    an option no enabled plugin declares is refused with a message naming the plugin.
+
+    :ivar name: The keyword, as written on ``@app.get(..., name=value)``.
+    :ivar merge: How values given on the app, routers and the route combine:
+        ``"replace"`` (the innermost wins), ``"extend"`` (sequences concatenate,
+        outermost first, repeats dropped) or ``"update"`` (mappings merge, innermost
+        keys win).
+    :ivar help: One line for ``pegboard plugins`` and error messages.
     """
 
     name: str
@@ -62,6 +68,7 @@ class RouteOption:
     help: str = ""
 
     def combine(self, outer: Any, inner: Any) -> Any:
+        """The value of an outer layer combined with an inner one, by :attr:`merge`."""
         if self.merge == "extend":
             return [*outer, *(item for item in inner if item not in outer)]
         if self.merge == "update":
@@ -71,7 +78,18 @@ class RouteOption:
 
 @attrs.frozen
 class PluginInfo:
-    """A plugin's metadata: its name, version, the plugins it needs, the options it reads."""
+    """A plugin's metadata: its name, version, the plugins it needs, the options it reads.
+
+    Put it on the plugin object as ``plugin_info``; a plugin without one is named
+    after its class or module.
+
+    :ivar name: The plugin's name: unique per app, used in ``requires`` and messages.
+    :ivar version: Its version, shown by ``pegboard plugins``.
+    :ivar requires: Names of plugins that must be enabled too; they are registered
+        (and started) first.
+    :ivar route_options: The route options it reads.
+    :ivar description: One line for ``pegboard plugins``.
+    """
 
     name: str
     version: str = "0"

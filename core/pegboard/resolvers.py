@@ -9,7 +9,7 @@ core then runs them per request through :func:`bind_arguments`, with no hook cal
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -28,7 +28,6 @@ from pegboard.requests import Request
 from pegboard.stash import Stash
 
 __all__ = [
-    "Binder",
     "Encoder",
     "RequestContext",
     "Resolver",
@@ -197,6 +196,7 @@ class RequestContext:
 
     @property
     def response(self) -> Response:
+        """A stub whose status, headers and cookies are merged into the final response."""
         if self._response is None:
             stub = Response()
             del stub.headers["content-length"]
@@ -206,24 +206,28 @@ class RequestContext:
 
     @property
     def background(self) -> BackgroundTasks:
+        """Tasks run after the response is sent."""
         if self._background is None:
             self._background = BackgroundTasks()
         return self._background
 
     @property
     def exit_stack(self) -> AsyncExitStack:
+        """The request scope: closed after the response is sent."""
         if self._exit_stack is None:
             self._exit_stack = AsyncExitStack()
         return self._exit_stack
 
     @property
     def function_exit_stack(self) -> AsyncExitStack:
+        """The function scope: closed after the handler returned, before sending."""
         if self._function_stack is None:
             self._function_stack = AsyncExitStack()
         return self._function_stack
 
     @property
     def stash(self) -> Stash:
+        """Per-request plugin data under typed keys."""
         if self._stash is None:
             self._stash = Stash()
         return self._stash
@@ -299,16 +303,22 @@ def _is_async_resolver(resolver: Resolver) -> bool:
 class Resolver:
     """How to produce one argument per request: ``func(ctx)`` returns the value.
 
-    ``is_async`` says whether ``func`` returns an awaitable (detected by default).
-    ``describes`` documents what the resolver reads (see :mod:`pegboard.descriptions`);
-    ``label`` is a short note for ``pegboard routes``, such as ``"query"``.
-    ``depends_on`` lists keys of things outside the route that the resolver was built
-    from (the DI plugin lists the dependencies its graph contains): when one changes,
-    the owner calls :meth:`App.recompile <pegboard.App.recompile>` with its key and
-    the core compiles every route that used it again.
+    Returned by ``pegboard_resolve_parameter`` and ``pegboard_route_guards``; built at
+    compile time, called per request with the :class:`RequestContext`.
+
     A resolver signals a client error by raising
     :class:`~pegboard.exceptions.RequestValidationError` (collected with the errors of
     the other parameters) or :class:`~pegboard.exceptions.HTTPException`.
+
+    :ivar func: ``func(ctx)``, returning the value (or an awaitable of it).
+    :ivar is_async: Whether ``func`` returns an awaitable (detected by default).
+    :ivar describes: What the resolver reads, for documents (see
+        :mod:`pegboard.descriptions`).
+    :ivar label: A short note for ``pegboard routes``, such as ``"query"``.
+    :ivar depends_on: Keys of things outside the route the resolver was built from
+        (the DI plugin lists the dependencies of its graph): when one changes, its
+        owner calls :meth:`App.recompile <pegboard.App.recompile>` with the key and
+        the core compiles every route that used it again.
     """
 
     func: Callable[[RequestContext], Any]
@@ -340,6 +350,13 @@ class Encoder:
     body as raw ASGI messages with a header list built once, and calls ``func`` only
     when the response must be an object (a ``Response`` parameter or background tasks
     are merged into it, or a plugin watches requests). Both must give the same answer.
+
+    :ivar func: ``func(value)``, returning a Starlette ``Response``.
+    :ivar describes: The responses it produces, for documents.
+    :ivar label: A short note for ``pegboard routes``.
+    :ivar render: ``render(value) -> bytes``, the body alone, or None.
+    :ivar status_code: The status of every response ``render`` gives.
+    :ivar headers: Their raw headers, without Content-Length.
     """
 
     func: Callable[[Any], Response]
@@ -350,9 +367,6 @@ class Encoder:
     render: Callable[[Any], bytes] | None = attrs.field(default=None, kw_only=True)
     status_code: int = attrs.field(default=200, kw_only=True)
     headers: tuple[tuple[bytes, bytes], ...] = attrs.field(default=(), kw_only=True)
-
-
-Binder = Callable[[RequestContext], Awaitable[dict[str, Any]]]
 
 
 def bind_arguments(

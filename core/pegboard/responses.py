@@ -13,7 +13,7 @@ line of JSON, or an event when the route says ``response_class=EventSourceRespon
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -42,6 +42,7 @@ __all__ = [
     "Response",
     "ServerSentEvent",
     "StreamingResponse",
+    "has_no_body",
 ]
 
 
@@ -175,6 +176,6 @@ async def _encode_lines(items: AsyncIterator[Any]) -> AsyncIterator[bytes]:
         yield json_dumps(item) + b"\n"
 
 
-def is_stream(content: Any) -> bool:
-    """True for iterators and async iterators (what generator handlers return)."""
-    return isinstance(content, (Iterator, AsyncIterator))
+def has_no_body(status: int) -> bool:
+    """Whether a response with ``status`` must not have a body (1xx, 204, 205, 304)."""
+    return status < 200 or status in (204, 205, 304)

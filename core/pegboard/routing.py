@@ -10,6 +10,7 @@ the app is built, the single ASGI callable compiled for it.
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -24,7 +25,6 @@ from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
 from pegboard.exceptions import RouteDefinitionError
 
 if TYPE_CHECKING:
-    from pegboard.applications import App
     from pegboard.compiler import CompiledRoute
 
 __all__ = ["Route", "RouteInfo", "Router", "WebSocketRoute"]
@@ -45,10 +45,19 @@ def _compile_path(path: str) -> tuple[re.Pattern[str], str, dict[str, Convertor[
 class RouteInfo:
     """Everything the core knows about one route, as the plugins see it.
 
-    ``layers`` holds the options as given at each level, outermost (app) first;
-    ``options`` is their merge, filled in when the route joins an app (merging needs
-    to know how each plugin combines its options). ``methods`` is empty for
-    WebSocket routes.
+    Hooks receive it as ``route`` while the app is built. It is frozen and hashable
+    (by identity), so plugins may key per-route state on it.
+
+    :ivar path: The full path template, prefixes included (``/users/{id:int}``).
+    :ivar endpoint: The handler, as decorated.
+    :ivar methods: The HTTP methods (``HEAD`` is added for ``GET`` when matching);
+        empty for WebSocket routes.
+    :ivar name: The route's name, for ``url_path_for``.
+    :ivar kind: ``"http"`` or ``"websocket"``.
+    :ivar status_code: The status given with ``status_code=``, or None.
+    :ivar layers: The options as given at each level, outermost (app) first.
+    :ivar options: Their merge, filled in when the route joins an app (merging needs
+        to know how each plugin combines its options); read it with :meth:`option`.
     """
 
     path: str
@@ -69,6 +78,7 @@ class RouteInfo:
 
     @property
     def response_class(self) -> type[Any] | None:
+        """The ``response_class`` option: the class returned values are rendered with."""
         return self.options.get("response_class")
 
     @functools.cached_property
@@ -80,10 +90,11 @@ class RouteInfo:
         """The merged value of a route option, or ``default``."""
         return self.options.get(name, default)
 
-    def with_prefix(self, prefix: str, options: Mapping[str, Any]) -> RouteInfo:
-        """A copy under ``prefix`` with an outer layer of options in front."""
-        layers = (dict(options), *self.layers) if options else self.layers
-        return attrs.evolve(self, path=_join(prefix, self.path), layers=layers)
+    @property
+    def is_stream_handler(self) -> bool:
+        """Whether the handler is a generator (sync or async): its items are streamed."""
+        target = inspect.unwrap(self.endpoint)
+        return inspect.isasyncgenfunction(target) or inspect.isgeneratorfunction(target)
 
 
 def _join(prefix: str, path: str) -> str:
@@ -287,7 +298,7 @@ class Router(RouteDecorators, starlette_routing.Router):
         self.route_options: dict[str, Any] = dict(options)
         #: Lifespans of this router and of the routers included into it, in order.
         self.lifespans: list[Lifespan[Any]] = [] if lifespan is None else [lifespan]
-        self._app: App | None = None
+        self._attach: Callable[[RouteInfo], RouteInfo] | None = None
         self._index: _RouteIndex | None = None
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -413,11 +424,17 @@ class Router(RouteDecorators, starlette_routing.Router):
             f"Cannot include {route!r} under a prefix; add it to the app directly."
         )
 
+    def attach_routes_with(self, attach: Callable[[RouteInfo], RouteInfo]) -> None:
+        """Pass every route added from now on through ``attach`` (build time).
+
+        The App that owns this router calls it once, with the function that merges a
+        route's option layers, checks them against the enabled plugins and tells the
+        plugins; a router that no app owns keeps its routes as declared.
+        """
+        self._attach = attach
+
     def _joined(self, info: RouteInfo) -> RouteInfo:
-        """Let the owning app (if any) merge and check the route's options."""
-        if self._app is None:
-            return info
-        return self._app._attach_route(info)
+        return info if self._attach is None else self._attach(info)
 
 
 class _RouteIndex:

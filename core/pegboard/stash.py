@@ -28,7 +28,13 @@ class StashKey(Generic[T]):
 
 
 class Stash:
-    """A mapping from :class:`StashKey` to values, typed per key."""
+    """A mapping from :class:`StashKey` to values, typed per key.
+
+    ``app.stash`` holds per-app plugin data (set it in ``pegboard_configure``), and
+    ``ctx.stash`` of a :class:`~pegboard.RequestContext` per-request data.
+    ``stash[KEY] = value``, ``stash[KEY]``, ``KEY in stash`` and ``del stash[KEY]``
+    work as on a dict.
+    """
 
     __slots__ = ("_data",)
 
@@ -42,12 +48,14 @@ class Stash:
         return cast(T, self._data[key])
 
     def get(self, key: StashKey[T], default: D) -> T | D:
+        """The value for ``key``, or ``default`` if it has none."""
         try:
             return self[key]
         except KeyError:
             return default
 
     def setdefault(self, key: StashKey[T], default: T) -> T:
+        """The value for ``key``, storing ``default`` first if it has none."""
         return cast(T, self._data.setdefault(key, default))
 
     def __delitem__(self, key: StashKey[T]) -> None:

@@ -48,16 +48,17 @@ def pegboard_di_resolve_parameter(
 
     Stops at the first non-None result.
 
+    !!! tip "Implementing this hook"
+        Plugins whose markers subclass ``Depends`` and carry data that dependencies
+        further down read. Values that differ by chain also need
+        ``pegboard_di_cache_key``, so that two positions do not share one cached value.
+
     :param app: The app.
     :param route: The route being compiled.
     :param param: The parameter; ``param.owner`` is the dependency it belongs to.
     :param chain: The markers from the route down to ``param.owner``'s marker.
     :returns: A :class:`~pegboard.Resolver`, or None to let the usual resolution run.
 
-    Implementing this hook
-        Plugins whose markers subclass ``Depends`` and carry data that dependencies
-        further down read. Values that differ by chain also need
-        ``pegboard_di_cache_key``, so that two positions do not share one cached value.
     """
 
 
@@ -72,6 +73,11 @@ def pegboard_di_describe_dependency(
     with those of every resolver in the dependency's graph, deduplicated), so they
     reach the OpenAPI document like any parameter's.
 
+    !!! tip "Implementing this hook"
+        Plugins whose callables stand for something documents show, such as the
+        security plugin's schemes returning a
+        :class:`~pegboard.descriptions.SecurityDescription` with the chain's scopes.
+
     :param app: The app.
     :param route: The route being compiled.
     :param dependency: The callable as written in the marker (before overrides).
@@ -79,10 +85,6 @@ def pegboard_di_describe_dependency(
         which is ``chain[-1]``.
     :returns: A sequence of descriptions, or None.
 
-    Implementing this hook
-        Plugins whose callables stand for something documents show, such as the
-        security plugin's schemes returning a
-        :class:`~pegboard.descriptions.SecurityDescription` with the chain's scopes.
     """
 
 
@@ -98,12 +100,13 @@ def pegboard_di_cache_key(
     (``pegboard_di_resolve_parameter``) return the part of the chain those values
     depend on, so a dependency asked for with different scopes runs once per scopes.
 
+    !!! tip "Implementing this hook"
+        The same plugins that implement ``pegboard_di_resolve_parameter``.
+
     :param app: The app.
     :param route: The route being compiled.
     :param dependency: The callable as written in the marker (before overrides).
     :param chain: The markers from the route down to this dependency's marker.
     :returns: Something hashable, or None when the position does not matter.
 
-    Implementing this hook
-        The same plugins that implement ``pegboard_di_resolve_parameter``.
     """

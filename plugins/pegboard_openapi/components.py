@@ -83,11 +83,6 @@ class Components:
         """The named schemas merged so far."""
         return self._schemas
 
-    @property
-    def security_schemes(self) -> Mapping[str, Mapping[str, Any]]:
-        """The security schemes registered so far."""
-        return self._security
-
     def schema(self, schema: Schema | None, *, owner: str = "") -> dict[str, Any]:
         """Build ``schema``, merge its definitions, and return a copy to put in an operation.
 

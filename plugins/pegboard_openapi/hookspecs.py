@@ -40,15 +40,16 @@ def pegboard_openapi_model_schema(app: App, model: Any) -> Schema | None:
 
     Stops at the first non-None result.
 
+    !!! tip "Implementing this hook"
+        Plugins that own a modelling library, such as validation (pydantic). Decline
+        values of types you do not recognise.
+
     :param app: The app whose document is built.
     :param model: The value given as ``"model"``, such as a pydantic model class.
     :returns: A :class:`~pegboard.descriptions.Schema` of the model as it appears in a
         response (serialization mode), its refs pointing to
         ``#/components/schemas/<Name>``; or None if this plugin does not know the model.
 
-    Implementing this hook
-        Plugins that own a modelling library, such as validation (pydantic). Decline
-        values of types you do not recognise.
     """
 
 
@@ -70,6 +71,11 @@ def pegboard_openapi_operation(
     with ``include_in_schema=False``, WebSocket routes and raw Starlette routes are not
     documented and never reach this hook.
 
+    !!! tip "Implementing this hook"
+        Plugins with route options that add vendor extensions (``x-ratelimit``), extra
+        responses (429) or links. Keep it idempotent and cheap: it runs for every
+        operation of the app.
+
     :param app: The app whose document is built.
     :param route: The route, with its merged options (read your own options here).
     :param method: The HTTP method of this operation, upper case (``"GET"``).
@@ -79,10 +85,6 @@ def pegboard_openapi_operation(
         ``components/schemas``; ``add_security_scheme`` registers a scheme.
     :returns: Nothing; the return value is ignored.
 
-    Implementing this hook
-        Plugins with route options that add vendor extensions (``x-ratelimit``), extra
-        responses (429) or links. Keep it idempotent and cheap: it runs for every
-        operation of the app.
     """
 
 
@@ -103,13 +105,14 @@ def pegboard_openapi_paths(
     that is already documented gains the returned methods; returning a method the path
     already documents is an error.
 
+    !!! tip "Implementing this hook"
+        Plugins that add endpoints outside pegboard's routing.
+
     :param app: The app whose document is built.
     :param components: The document's :class:`~pegboard_openapi.components.Components`,
         for schemas and security schemes the returned operations refer to.
     :returns: A mapping of path (``"/health"``) to Path Item object, or None.
 
-    Implementing this hook
-        Plugins that add endpoints outside pegboard's routing.
     """
 
 
@@ -121,13 +124,14 @@ def pegboard_openapi_document(app: App, document: dict[str, Any]) -> None:
     ``paths``, ``webhooks``, ``components`` and ``tags``. Servers for the ``root_path``
     an app is served under are added afterwards, per root path.
 
+    !!! tip "Implementing this hook"
+        Plugins (and apps, through a small plugin of their own) that add top-level
+        ``security``, logos (``info["x-logo"]``), or rewrite the document as a whole.
+
     :param app: The app whose document is built.
     :param document: The OpenAPI document; change it in place.
     :returns: Nothing; the return value is ignored.
 
-    Implementing this hook
-        Plugins (and apps, through a small plugin of their own) that add top-level
-        ``security``, logos (``info["x-logo"]``), or rewrite the document as a whole.
     """
 
 

@@ -8,7 +8,7 @@ same::
 """
 
 from pegboard_security.api_key import APIKeyBase, APIKeyCookie, APIKeyHeader, APIKeyQuery
-from pegboard_security.base import SecurityBase
+from pegboard_security.base import SchemeOptions, SecurityBase
 from pegboard_security.compare import compare_secrets
 from pegboard_security.credentials import MAX_CREDENTIALS_LENGTH
 from pegboard_security.forms import (
@@ -46,6 +46,7 @@ __all__ = [
     "OAuth2PasswordRequestForm",
     "OAuth2PasswordRequestFormStrict",
     "OpenIdConnect",
+    "SchemeOptions",
     "Security",
     "SecurityBase",
     "SecurityPlugin",

@@ -6,9 +6,8 @@ from typing import Annotated, Literal
 
 from starlette.requests import HTTPConnection
 
-from pegboard_security.base import SecurityBase
+from pegboard_security.base import SchemeOptions, SecurityBase, Unpack
 from pegboard_security.credentials import (
-    MAX_CREDENTIALS_LENGTH,
     MalformedCredentials,
     cookie_value,
     header_value,
@@ -35,16 +34,10 @@ class APIKeyBase(SecurityBase):
         self,
         *,
         name: str,
-        scheme_name: str | None = None,
-        description: str | None = None,
-        auto_error: bool = True,
-        max_length: int = MAX_CREDENTIALS_LENGTH,
+        **options: Unpack[SchemeOptions],
     ) -> None:
         super().__init__(
-            scheme_name=scheme_name,
-            description=description,
-            auto_error=auto_error,
-            max_length=max_length,
+            **options,
         )
         if not isinstance(name, str) or not name:
             raise ValueError(f"{type(self).__name__}(name=...) needs a non-empty name.")
@@ -79,17 +72,11 @@ class APIKeyHeader(APIKeyBase):
         self,
         *,
         name: str,
-        scheme_name: str | None = None,
-        description: str | None = None,
-        auto_error: bool = True,
-        max_length: int = MAX_CREDENTIALS_LENGTH,
+        **options: Unpack[SchemeOptions],
     ) -> None:
         super().__init__(
             name=name,
-            scheme_name=scheme_name,
-            description=description,
-            auto_error=auto_error,
-            max_length=max_length,
+            **options,
         )
         if not is_token(name):
             raise ValueError(f"APIKeyHeader(name={name!r}): that is not a valid header name.")

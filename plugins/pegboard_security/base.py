@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
+
+if sys.version_info >= (3, 11):
+    from typing import Unpack as Unpack
+else:  # pragma: no cover - Python 3.10
+    from typing_extensions import Unpack as Unpack
 
 from pegboard import HTTPException
 from pegboard_security.credentials import MAX_CREDENTIALS_LENGTH
 from pegboard_security.scopes import NO_SCOPES, SecurityScopes
 
-__all__ = ["SecurityBase"]
+__all__ = ["SchemeOptions", "SecurityBase"]
+
+
+class SchemeOptions(TypedDict, total=False):
+    """The keywords every scheme takes, passed on to :class:`SecurityBase`.
+
+    :ivar scheme_name: The name the scheme is documented under (the class name).
+    :ivar description: Its description in the OpenAPI document.
+    :ivar auto_error: True (default): missing credentials are a 401. False: the
+        scheme returns None, for optional authentication or several schemes.
+    :ivar max_length: The longest credentials accepted, in bytes (longer is a 401).
+    """
+
+    scheme_name: str | None
+    description: str | None
+    auto_error: bool
+    max_length: int
 
 
 def _check_length(max_length: Any) -> int:

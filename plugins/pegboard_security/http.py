@@ -11,9 +11,8 @@ import attrs
 from starlette.requests import HTTPConnection
 
 from pegboard import HTTPException
-from pegboard_security.base import SecurityBase
+from pegboard_security.base import SchemeOptions, SecurityBase, Unpack
 from pegboard_security.credentials import (
-    MAX_CREDENTIALS_LENGTH,
     MalformedCredentials,
     authorization,
     is_token,
@@ -72,16 +71,10 @@ class HTTPBase(SecurityBase):
         self,
         *,
         scheme: str,
-        scheme_name: str | None = None,
-        description: str | None = None,
-        auto_error: bool = True,
-        max_length: int = MAX_CREDENTIALS_LENGTH,
+        **options: Unpack[SchemeOptions],
     ) -> None:
         super().__init__(
-            scheme_name=scheme_name,
-            description=description,
-            auto_error=auto_error,
-            max_length=max_length,
+            **options,
         )
         if not is_token(scheme):
             raise ValueError(f"HTTPBase(scheme={scheme!r}) needs one word, such as 'token'.")
@@ -138,18 +131,12 @@ class HTTPBasic(HTTPBase):
     def __init__(
         self,
         *,
-        scheme_name: str | None = None,
         realm: str | None = None,
-        description: str | None = None,
-        auto_error: bool = True,
-        max_length: int = MAX_CREDENTIALS_LENGTH,
+        **options: Unpack[SchemeOptions],
     ) -> None:
         super().__init__(
             scheme="basic",
-            scheme_name=scheme_name,
-            description=description,
-            auto_error=auto_error,
-            max_length=max_length,
+            **options,
         )
         self.realm = realm
         realm_param = "" if realm is None else f"realm={quoted(realm, 'realm')}, "
@@ -192,17 +179,11 @@ class HTTPBearer(HTTPBase):
         self,
         *,
         bearerFormat: str | None = None,
-        scheme_name: str | None = None,
-        description: str | None = None,
-        auto_error: bool = True,
-        max_length: int = MAX_CREDENTIALS_LENGTH,
+        **options: Unpack[SchemeOptions],
     ) -> None:
         super().__init__(
             scheme="bearer",
-            scheme_name=scheme_name,
-            description=description,
-            auto_error=auto_error,
-            max_length=max_length,
+            **options,
         )
         self.openapi_scheme = self._scheme(type="http", scheme="bearer", bearerFormat=bearerFormat)
         self._invalid = "Invalid Bearer token"
@@ -233,16 +214,9 @@ class HTTPDigest(HTTPBase):
 
     def __init__(
         self,
-        *,
-        scheme_name: str | None = None,
-        description: str | None = None,
-        auto_error: bool = True,
-        max_length: int = MAX_CREDENTIALS_LENGTH,
+        **options: Unpack[SchemeOptions],
     ) -> None:
         super().__init__(
             scheme="digest",
-            scheme_name=scheme_name,
-            description=description,
-            auto_error=auto_error,
-            max_length=max_length,
+            **options,
         )

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from starlette.requests import HTTPConnection
 
-from pegboard_security.base import SecurityBase
+from pegboard_security.base import SchemeOptions, SecurityBase, Unpack
 from pegboard_security.credentials import (
     MAX_CREDENTIALS_LENGTH,
     MalformedCredentials,
@@ -38,16 +38,10 @@ class OAuth2(SecurityBase):
         self,
         *,
         flows: Mapping[str, Any] | None = None,
-        scheme_name: str | None = None,
-        description: str | None = None,
-        auto_error: bool = True,
-        max_length: int = MAX_CREDENTIALS_LENGTH,
+        **options: Unpack[SchemeOptions],
     ) -> None:
         super().__init__(
-            scheme_name=scheme_name,
-            description=description,
-            auto_error=auto_error,
-            max_length=max_length,
+            **options,
         )
         self.flows = dict(flows or {})
         self.openapi_scheme = self._scheme(type="oauth2", flows=self.flows)

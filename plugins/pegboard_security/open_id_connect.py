@@ -6,9 +6,8 @@ from typing import Annotated
 
 from starlette.requests import HTTPConnection
 
-from pegboard_security.base import SecurityBase
+from pegboard_security.base import SchemeOptions, SecurityBase, Unpack
 from pegboard_security.credentials import (
-    MAX_CREDENTIALS_LENGTH,
     MalformedCredentials,
     authorization,
 )
@@ -30,16 +29,10 @@ class OpenIdConnect(SecurityBase):
         self,
         *,
         openIdConnectUrl: str,
-        scheme_name: str | None = None,
-        description: str | None = None,
-        auto_error: bool = True,
-        max_length: int = MAX_CREDENTIALS_LENGTH,
+        **options: Unpack[SchemeOptions],
     ) -> None:
         super().__init__(
-            scheme_name=scheme_name,
-            description=description,
-            auto_error=auto_error,
-            max_length=max_length,
+            **options,
         )
         self.openapi_scheme = self._scheme(type="openIdConnect", openIdConnectUrl=openIdConnectUrl)
 

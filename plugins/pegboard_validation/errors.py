@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from pegboard import JSONResponse, RequestValidationError, jsonable_encoder
+from pegboard import JSONResponse, RequestValidationError, has_no_body, jsonable_encoder
 
 __all__ = [
     "PROBLEM_JSON",
@@ -159,7 +159,7 @@ async def problem_details_handler(request: Request, exc: Exception) -> Response:
         return JSONResponse(content, status_code=422, media_type=PROBLEM_JSON)
     if isinstance(exc, StarletteHTTPException):
         status = exc.status_code
-        if status < 200 or status in (204, 205, 304):
+        if has_no_body(status):
             return Response(status_code=status, headers=exc.headers)
         title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
         content = {"type": "about:blank", "title": title, "status": status}

@@ -34,6 +34,7 @@ from pegboard import (
     RouteDefinitionError,
     RouteInfo,
     ServerSentEvent,
+    has_no_body,
 )
 from pegboard.descriptions import ResponseDescription
 from pegboard_validation.errors import ResponseValidationError, located_errors
@@ -69,11 +70,6 @@ class _JSONBytes(Response):
             (b"content-length", str(len(content)).encode("latin-1")),
             (b"content-type", b"application/json"),
         ]
-
-
-def _is_stream_handler(route: RouteInfo) -> bool:
-    target = inspect.unwrap(route.endpoint)
-    return inspect.isasyncgenfunction(target) or inspect.isgeneratorfunction(target)
 
 
 def _stream_item(annotation: Any) -> Any:
@@ -134,12 +130,12 @@ def _prepare(value: Any, unset: bool, defaults: bool, none: bool) -> Any:
 
 def response_encoder(route: RouteInfo, registry: SchemaRegistry) -> Encoder | None:
     """The encoder for a route with a response model, or None to leave it to the core."""
-    stream = _is_stream_handler(route)
+    stream = route.is_stream_handler
     model, explicit = _response_model(route, stream)
     if model is None:
         return None
     status = route.status_code if route.status_code is not None else 200
-    if status < 200 or status in (204, 205, 304):
+    if has_no_body(status):
         return None  # no body to validate
     response_class = route.response_class or JSONResponse
     if not stream and issubclass(response_class, (StreamingResponse, FileResponse)):
