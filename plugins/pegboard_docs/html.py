@@ -11,7 +11,16 @@ from pegboard import HTMLResponse
 from pegboard_docs.assets import origin_of
 from pegboard_docs.csp import CSPOption, content_security_policy
 
-__all__ = ["asset_url", "attr", "check_json", "docs_response", "page", "script_json"]
+__all__ = [
+    "asset_url",
+    "attr",
+    "check_attributes",
+    "check_json",
+    "docs_response",
+    "element",
+    "page",
+    "script_json",
+]
 
 
 def attr(value: str) -> str:
@@ -37,6 +46,29 @@ def check_json(value: Mapping[str, Any], option: str) -> dict[str, Any]:
             f"lists, dicts): {exc}"
         ) from None
     return dict(value)
+
+
+def check_attributes(value: Mapping[str, Any], option: str) -> dict[str, Any]:
+    """A copy of ``value`` if it can be HTML attributes: names to strings, numbers, booleans."""
+    checked = check_json(value, option)
+    for name, item in checked.items():
+        if not name or not all(c.isalnum() or c in "-_" for c in name):
+            raise ValueError(f"{option}= has {name!r}, which is not an attribute name.")
+        if not isinstance(item, (str, int, float, bool)):
+            raise ValueError(
+                f"{option}={{{name!r}: ...}} must be a string, number or boolean; "
+                f"got {type(item).__name__}."
+            )
+    return checked
+
+
+def element(tag: str, attributes: Mapping[str, Any]) -> str:
+    """``<tag name="value" ...></tag>``, values escaped; booleans are ``"true"``/``"false"``."""
+    parts = [tag]
+    for name, value in attributes.items():
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        parts.append(f'{name}="{attr(text)}"')
+    return f"<{' '.join(parts)}></{tag}>"
 
 
 def asset_url(base: str, name: str, version: str | None) -> str:

@@ -1,4 +1,4 @@
-"""ReDoc: the page and the ``redoc`` plugin."""
+"""ReDoc: the page and the ``redoc`` plugin's description."""
 
 from __future__ import annotations
 
@@ -8,30 +8,12 @@ from typing import Any
 
 from starlette.responses import Response
 
-from pegboard import HTMLResponse, PluginError, PluginInfo, __version__
-from pegboard_docs.assets import AssetFile, PackageAssets
+from pegboard import HTMLResponse
 from pegboard_docs.csp import CSPOption, new_nonce
 from pegboard_docs.html import asset_url, attr, check_json, docs_response, page, script_json
-from pegboard_docs.plugin import DocsSettings, DocsUIPlugin, PageURLs
+from pegboard_docs.plugin import DocsUI, DocsUIPlugin, PageURLs
 
-__all__ = ["REDOC_CDN", "RedocPlugin", "redoc", "redoc_html"]
-
-#: ReDoc 3 on jsDelivr, for ``redoc(cdn=True)`` and ``assets_url=``.
-REDOC_CDN = "https://cdn.jsdelivr.net/npm/redoc@3/bundles"
-
-FILES = (
-    AssetFile("redoc.standalone.js", ("redoc.standalone.js", "bundles/redoc.standalone.js")),
-    AssetFile("favicon.svg", required=False),
-)
-
-PACKAGES = (
-    PackageAssets(
-        module="star_openapi_redoc",
-        requirement="star-openapi-redoc",
-        folder="templates/redoc",
-        files={"redoc.standalone.js": "js/redoc.standalone.js", "favicon.svg": "images/redoc.svg"},
-    ),
-)
+__all__ = ["REDOC", "REDOC_CDN", "redoc", "redoc_html"]
 
 #: What ``init`` is given unless ``config`` says otherwise: ReDoc 3 reports usage to
 #: its makers unless told not to.
@@ -99,33 +81,31 @@ def redoc_html(
     )
 
 
-class RedocPlugin(DocsUIPlugin):
-    """Serves ReDoc for the app's OpenAPI document. Create it with :func:`redoc`."""
-
-    plugin_info = PluginInfo(
-        name="redoc",
-        version=__version__,
-        requires=("openapi",),
-        description="ReDoc at /redoc; works offline.",
+def _render(plugin: DocsUIPlugin, urls: PageURLs, root_path: str) -> Response:
+    return redoc_html(
+        openapi_url=urls.openapi_url,
+        assets_url=urls.assets_url,
+        assets_version=urls.assets_version,
+        title=urls.title,
+        favicon_url=urls.favicon_url,
+        config=plugin.settings.config,
+        csp=plugin.settings.csp,
     )
-    label = "ReDoc"
-    factory = "redoc"
-    subfolder = "redoc"
-    files = FILES
-    npm_package = "redoc@3"
-    packages = PACKAGES
-    icon = "favicon.svg"
 
-    def render(self, urls: PageURLs, root_path: str) -> Response:
-        return redoc_html(
-            openapi_url=urls.openapi_url,
-            assets_url=urls.assets_url,
-            assets_version=urls.assets_version,
-            title=urls.title,
-            favicon_url=urls.favicon_url,
-            config=self.settings.config,
-            csp=self.settings.csp,
-        )
+
+REDOC = DocsUI(
+    name="redoc",
+    factory="redoc",
+    label="ReDoc",
+    description="ReDoc at /redoc; works offline.",
+    npm="redoc",
+    npm_folder="bundles",
+    served=("redoc.standalone.js",),
+    render=_render,
+)
+
+#: ReDoc on jsDelivr, the pinned version, for ``redoc(cdn=True)`` and ``assets_url=``.
+REDOC_CDN = REDOC.cdn_url
 
 
 def redoc(
@@ -140,25 +120,11 @@ def redoc(
     cdn: bool = False,
     cdn_url: str = REDOC_CDN,
     csp: CSPOption = True,
-) -> RedocPlugin:
+) -> DocsUIPlugin:
     """The ReDoc plugin: ``App(plugins=[openapi(), redoc()])``; needs ``openapi``.
 
     ``config`` holds ReDoc's options (``hideDownloadButton``, ``expandResponses``,
-    ``theme``, ...). Every other option is as for :func:`~pegboard_docs.swagger_ui`.
+    ``theme``, ...).
+    Every other option is as for :func:`~pegboard_docs.swagger_ui`.
     """
-    try:
-        settings = DocsSettings(
-            url=url,
-            title=title,
-            openapi_url=openapi_url,
-            favicon_url=favicon_url,
-            config=config or {},
-            assets_url=assets_url,
-            assets_dir=assets_dir,
-            cdn=cdn,
-            cdn_url=cdn_url,
-            csp=csp,
-        )
-    except ValueError as exc:
-        raise PluginError(f"redoc(): {exc}") from None
-    return RedocPlugin(settings)
+    return REDOC.plugin(**locals())

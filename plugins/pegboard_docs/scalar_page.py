@@ -1,4 +1,4 @@
-"""Scalar: the page and the ``scalar`` plugin."""
+"""Scalar: the page and the ``scalar`` plugin's description."""
 
 from __future__ import annotations
 
@@ -8,30 +8,12 @@ from typing import Any
 
 from starlette.responses import Response
 
-from pegboard import HTMLResponse, PluginError, PluginInfo, __version__
-from pegboard_docs.assets import AssetFile, PackageAssets
+from pegboard import HTMLResponse
 from pegboard_docs.csp import CSPOption, new_nonce
 from pegboard_docs.html import asset_url, attr, check_json, docs_response, page, script_json
-from pegboard_docs.plugin import DocsSettings, DocsUIPlugin, PageURLs
+from pegboard_docs.plugin import DocsUI, DocsUIPlugin, PageURLs
 
-__all__ = ["SCALAR_CDN", "ScalarPlugin", "scalar", "scalar_html"]
-
-#: Scalar's API reference 1.x on jsDelivr, for ``scalar(cdn=True)`` and ``assets_url=``.
-SCALAR_CDN = "https://cdn.jsdelivr.net/npm/@scalar/api-reference@1/dist/browser"
-
-FILES = (
-    AssetFile("standalone.js", ("standalone.js", "dist/browser/standalone.js")),
-    AssetFile("favicon.svg", required=False),
-)
-
-PACKAGES = (
-    PackageAssets(
-        module="star_openapi_scalar",
-        requirement="star-openapi-scalar",
-        folder="templates/scalar",
-        files={"standalone.js": "js/scalar.standalone.js", "favicon.svg": "images/scalar.svg"},
-    ),
-)
+__all__ = ["SCALAR", "SCALAR_CDN", "scalar", "scalar_html"]
 
 #: What ``createApiReference`` is given unless ``config`` says otherwise. Scalar's
 #: default fonts, its telemetry and its AI agent all call Scalar's servers, which the
@@ -83,33 +65,31 @@ def scalar_html(
     )
 
 
-class ScalarPlugin(DocsUIPlugin):
-    """Serves Scalar for the app's OpenAPI document. Create it with :func:`scalar`."""
-
-    plugin_info = PluginInfo(
-        name="scalar",
-        version=__version__,
-        requires=("openapi",),
-        description="Scalar's API reference at /scalar; works offline.",
+def _render(plugin: DocsUIPlugin, urls: PageURLs, root_path: str) -> Response:
+    return scalar_html(
+        openapi_url=urls.openapi_url,
+        assets_url=urls.assets_url,
+        assets_version=urls.assets_version,
+        title=urls.title,
+        favicon_url=urls.favicon_url,
+        config=plugin.settings.config,
+        csp=plugin.settings.csp,
     )
-    label = "Scalar"
-    factory = "scalar"
-    subfolder = "scalar"
-    files = FILES
-    npm_package = "@scalar/api-reference@1"
-    packages = PACKAGES
-    icon = "favicon.svg"
 
-    def render(self, urls: PageURLs, root_path: str) -> Response:
-        return scalar_html(
-            openapi_url=urls.openapi_url,
-            assets_url=urls.assets_url,
-            assets_version=urls.assets_version,
-            title=urls.title,
-            favicon_url=urls.favicon_url,
-            config=self.settings.config,
-            csp=self.settings.csp,
-        )
+
+SCALAR = DocsUI(
+    name="scalar",
+    factory="scalar",
+    label="Scalar",
+    description="Scalar's API reference at /scalar; works offline.",
+    npm="@scalar/api-reference",
+    npm_folder="dist/browser",
+    served=("standalone.js",),
+    render=_render,
+)
+
+#: Scalar on jsDelivr, the pinned version, for ``scalar(cdn=True)`` and ``assets_url=``.
+SCALAR_CDN = SCALAR.cdn_url
 
 
 def scalar(
@@ -124,25 +104,10 @@ def scalar(
     cdn: bool = False,
     cdn_url: str = SCALAR_CDN,
     csp: CSPOption = True,
-) -> ScalarPlugin:
+) -> DocsUIPlugin:
     """The Scalar plugin: ``App(plugins=[openapi(), scalar()])``; needs ``openapi``.
 
-    ``config`` is Scalar's configuration (``theme``, ``layout``, ``hideModels``, ...).
+    ``config`` holds Scalar's configuration (``theme``, ``layout``, ``hideModels``, ...).
     Every other option is as for :func:`~pegboard_docs.swagger_ui`.
     """
-    try:
-        settings = DocsSettings(
-            url=url,
-            title=title,
-            openapi_url=openapi_url,
-            favicon_url=favicon_url,
-            config=config or {},
-            assets_url=assets_url,
-            assets_dir=assets_dir,
-            cdn=cdn,
-            cdn_url=cdn_url,
-            csp=csp,
-        )
-    except ValueError as exc:
-        raise PluginError(f"scalar(): {exc}") from None
-    return ScalarPlugin(settings)
+    return SCALAR.plugin(**locals())

@@ -1,4 +1,4 @@
-"""The three UIs in a real browser: each shows every operation, under its strict CSP, offline.
+"""The five UIs in a real browser: each shows every operation, under its strict CSP, offline.
 
 The example app is the docs sample ``docs/src/docs_ui/enable.py``, served by uvicorn
 on 127.0.0.1. Screenshots land in each test's ``tmp_path``.
@@ -14,7 +14,7 @@ import pytest
 
 from pegboard import App
 from pegboard.routing import Route
-from pegboard_docs import SwaggerUIPlugin, redoc, scalar, swagger_ui
+from pegboard_docs import SWAGGER_UI, redoc, scalar, swagger_ui
 from pegboard_docs.assets import find_in_package
 from pegboard_docs.cli import fetch_assets
 from pegboard_openapi import get_openapi, openapi
@@ -128,7 +128,57 @@ def test_redoc_and_scalar_show_every_operation_name(
     assert (tmp_path / f"{path[1:]}.png").stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("path", ["/docs", "/redoc", "/scalar"])
+# Text in the page and in every (open) shadow root: RapiDoc renders inside its own.
+_DEEP_TEXT = """() => {
+    const parts = [document.body.innerText];
+    const walk = (root) => {
+        for (const element of root.querySelectorAll("*")) {
+            if (element.shadowRoot) {
+                parts.push(element.shadowRoot.textContent);
+                walk(element.shadowRoot);
+            }
+        }
+    };
+    walk(document);
+    return parts.join("\\n");
+}"""
+
+
+def test_rapidoc_shows_every_operation_name(
+    browser: Any, live_url: str, example_app: App, tmp_path: Path
+) -> None:
+    names = [summary for _, _, summary in operations(example_app)]
+    with visit(browser, f"{live_url}/rapidoc", wait_for="rapi-doc") as result:
+        page = result.page
+        page.wait_for_function(
+            f"names => names.every(name => ({_DEEP_TEXT})().includes(name))",
+            arg=names,
+            timeout=30_000,
+        )
+        assert page.title() == "Shop - RapiDoc"
+        assert page.evaluate("document.characterSet") == "UTF-8"
+        page.screenshot(path=tmp_path / "rapidoc.png")
+        check_clean(result)
+    assert (tmp_path / "rapidoc.png").stat().st_size > 10_000
+
+
+def test_elements_shows_every_operation_name(
+    browser: Any, live_url: str, example_app: App, tmp_path: Path
+) -> None:
+    with visit(browser, f"{live_url}/elements", wait_for="elements-api") as result:
+        page = result.page
+        # Elements lists a tag's operations in its sidebar once the tag is opened.
+        show_operation_names(page, operations_by_tag(example_app))
+        page.get_by_text("Read one item", exact=True).first.click()
+        page.get_by_text("/items/{item_id}", exact=True).first.wait_for(timeout=10_000)
+        assert page.title() == "Shop - Elements"
+        assert page.evaluate("document.characterSet") == "UTF-8"
+        page.screenshot(path=tmp_path / "elements.png")
+        check_clean(result)
+    assert (tmp_path / "elements.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/scalar", "/rapidoc", "/elements"])
 def test_the_pages_carry_their_policy(browser: Any, live_url: str, path: str) -> None:
     with visit(browser, f"{live_url}{path}") as result:
         policy = result.response.headers["content-security-policy"]
@@ -180,7 +230,7 @@ def test_the_oauth2_redirect_page_hands_the_code_back(browser: Any, live_url: st
 
 def test_swagger_ui_from_a_folder(browser: Any, tmp_path: Path) -> None:
     # The files of the installed package, copied into a folder of our own.
-    installed = find_in_package(SwaggerUIPlugin.packages[0], SwaggerUIPlugin.files)
+    installed = find_in_package(SWAGGER_UI.package, SWAGGER_UI.files)
     assert installed is not None
     folder = tmp_path / "assets" / "swagger-ui"
     folder.mkdir(parents=True)

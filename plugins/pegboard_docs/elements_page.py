@@ -1,0 +1,116 @@
+"""Stoplight Elements: the page and the ``elements`` plugin's description."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.responses import Response
+
+from pegboard import HTMLResponse
+from pegboard_docs.csp import CSPOption, new_nonce
+from pegboard_docs.html import asset_url, attr, check_attributes, docs_response, element, page
+from pegboard_docs.plugin import DocsUI, DocsUIPlugin, PageURLs
+
+__all__ = ["ELEMENTS", "ELEMENTS_CDN", "elements", "elements_html"]
+
+#: The ``<elements-api>`` attributes set unless ``config`` says otherwise. The hash
+#: router keeps the page's own URL: the default one rewrites the path.
+DEFAULT_CONFIG: Mapping[str, Any] = {"router": "hash", "layout": "sidebar"}
+
+
+def elements_html(
+    *,
+    openapi_url: str,
+    assets_url: str,
+    title: str = "Elements",
+    favicon_url: str | None = None,
+    config: Mapping[str, Any] | None = None,
+    csp: CSPOption = True,
+    nonce: str | None = None,
+    assets_version: str | None = None,
+) -> HTMLResponse:
+    """The Stoplight Elements page for the document at ``openapi_url``, as a response.
+
+    ``assets_url`` is where ``web-components.min.js`` and ``styles.min.css`` are: the
+    ``assets_url`` of an enabled ``elements()`` plugin (``"/elements/assets"``) or
+    :data:`ELEMENTS_CDN`. ``config`` holds ``<elements-api>`` attributes
+    (``layout``, ``hideTryIt``, ``hideSchemas``, ...) over :data:`DEFAULT_CONFIG`.
+    Elements adds a style element without a nonce, so this page's policy allows inline
+    styles (scripts stay strict). ``csp``, ``nonce`` and ``assets_version`` as for
+    :func:`~pegboard_docs.swagger_ui_html`.
+    """
+    attributes = {
+        **DEFAULT_CONFIG,
+        **check_attributes(config or {}, "config"),
+        "apiDescriptionUrl": openapi_url,
+    }
+    nonce = nonce or new_nonce()
+    css = asset_url(assets_url, "styles.min.css", assets_version)
+    bundle = asset_url(assets_url, "web-components.min.js", assets_version)
+    head = f'<link rel="stylesheet" href="{attr(css)}">\n<script src="{attr(bundle)}"></script>\n'
+    body = f"{element('elements-api', attributes)}\n"
+    html = page(title=title, favicon_url=favicon_url, nonce=nonce, head=head, body=body)
+    return docs_response(
+        html,
+        nonce=nonce,
+        csp=csp,
+        urls=(assets_url, favicon_url),
+        fetched=(openapi_url,),
+        inline_styles=True,
+    )
+
+
+def _render(plugin: DocsUIPlugin, urls: PageURLs, root_path: str) -> Response:
+    return elements_html(
+        openapi_url=urls.openapi_url,
+        assets_url=urls.assets_url,
+        assets_version=urls.assets_version,
+        title=urls.title,
+        favicon_url=urls.favicon_url,
+        config=plugin.settings.config,
+        csp=plugin.settings.csp,
+    )
+
+
+def _check_config(config: dict[str, Any]) -> dict[str, Any]:
+    return check_attributes(config, "config")
+
+
+ELEMENTS = DocsUI(
+    name="elements",
+    factory="elements",
+    label="Elements",
+    description="Stoplight Elements at /elements; works offline.",
+    npm="@stoplight/elements",
+    npm_folder="",
+    served=("web-components.min.js", "styles.min.css"),
+    render=_render,
+    check_config=_check_config,
+)
+
+#: Elements on jsDelivr, the pinned version, for ``elements(cdn=True)`` and ``assets_url=``.
+ELEMENTS_CDN = ELEMENTS.cdn_url
+
+
+def elements(
+    *,
+    url: str | None = "/elements",
+    title: str | None = None,
+    openapi_url: str | None = None,
+    favicon_url: str | None = None,
+    config: Mapping[str, Any] | None = None,
+    assets_url: str = "/elements/assets",
+    assets_dir: str | os.PathLike[str] | None = None,
+    cdn: bool = False,
+    cdn_url: str = ELEMENTS_CDN,
+    csp: CSPOption = True,
+) -> DocsUIPlugin:
+    """The Stoplight Elements plugin: ``App(plugins=[openapi(), elements()])``; needs ``openapi``.
+
+    ``config`` holds ``<elements-api>`` attributes (``layout``, ``hideTryIt``,
+    ``hideSchemas``, ``logo``, ...): strings, numbers or booleans. Every other option
+    is as for :func:`~pegboard_docs.swagger_ui`.
+    """
+    return ELEMENTS.plugin(**locals())

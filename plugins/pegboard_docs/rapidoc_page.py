@@ -1,0 +1,122 @@
+"""RapiDoc: the page and the ``rapidoc`` plugin's description."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.responses import Response
+
+from pegboard import HTMLResponse
+from pegboard_docs.csp import CSPOption, new_nonce
+from pegboard_docs.html import asset_url, attr, check_attributes, docs_response, element, page
+from pegboard_docs.plugin import DocsUI, DocsUIPlugin, PageURLs
+
+__all__ = ["RAPIDOC", "RAPIDOC_CDN", "rapidoc", "rapidoc_html"]
+
+#: The ``<rapi-doc>`` attributes set unless ``config`` says otherwise. The header holds
+#: a box to load any other document, which these pages do not offer; the fonts would
+#: come from Google's servers, which the page must not call.
+DEFAULT_CONFIG: Mapping[str, Any] = {
+    "show-header": False,
+    "load-fonts": False,
+    "allow-spec-url-load": False,
+    "allow-spec-file-load": False,
+}
+
+
+def rapidoc_html(
+    *,
+    openapi_url: str,
+    assets_url: str,
+    title: str = "RapiDoc",
+    favicon_url: str | None = None,
+    config: Mapping[str, Any] | None = None,
+    csp: CSPOption = True,
+    nonce: str | None = None,
+    assets_version: str | None = None,
+) -> HTMLResponse:
+    """The RapiDoc page for the document at ``openapi_url``, as a response.
+
+    ``assets_url`` is where ``rapidoc-min.js`` is: the ``assets_url`` of an enabled
+    ``rapidoc()`` plugin (``"/rapidoc/assets"``) or :data:`RAPIDOC_CDN`. ``config``
+    holds ``<rapi-doc>`` attributes (``theme``, ``render-style``, ...) over
+    :data:`DEFAULT_CONFIG`. ``csp``, ``nonce`` and ``assets_version`` as for
+    :func:`~pegboard_docs.swagger_ui_html`. RapiDoc sets inline styles without a nonce,
+    so this page's policy allows inline styles (scripts stay strict).
+    """
+    attributes = {
+        **DEFAULT_CONFIG,
+        **check_attributes(config or {}, "config"),
+        "spec-url": openapi_url,
+    }
+    nonce = nonce or new_nonce()
+    bundle = asset_url(assets_url, "rapidoc-min.js", assets_version)
+    body = (
+        f'{element("rapi-doc", attributes)}\n<script type="module" src="{attr(bundle)}"></script>\n'
+    )
+    html = page(title=title, favicon_url=favicon_url, nonce=nonce, head="", body=body)
+    return docs_response(
+        html,
+        nonce=nonce,
+        csp=csp,
+        urls=(assets_url, favicon_url),
+        fetched=(openapi_url,),
+        inline_styles=True,
+    )
+
+
+def _render(plugin: DocsUIPlugin, urls: PageURLs, root_path: str) -> Response:
+    return rapidoc_html(
+        openapi_url=urls.openapi_url,
+        assets_url=urls.assets_url,
+        assets_version=urls.assets_version,
+        title=urls.title,
+        favicon_url=urls.favicon_url,
+        config=plugin.settings.config,
+        csp=plugin.settings.csp,
+    )
+
+
+def _check_config(config: dict[str, Any]) -> dict[str, Any]:
+    return check_attributes(config, "config")
+
+
+RAPIDOC = DocsUI(
+    name="rapidoc",
+    factory="rapidoc",
+    label="RapiDoc",
+    description="RapiDoc at /rapidoc; works offline.",
+    npm="rapidoc",
+    npm_folder="dist",
+    served=("rapidoc-min.js",),
+    legal=("LICENSE.txt", "package.json"),
+    render=_render,
+    check_config=_check_config,
+)
+
+#: RapiDoc on jsDelivr, the pinned version, for ``rapidoc(cdn=True)`` and ``assets_url=``.
+RAPIDOC_CDN = RAPIDOC.cdn_url
+
+
+def rapidoc(
+    *,
+    url: str | None = "/rapidoc",
+    title: str | None = None,
+    openapi_url: str | None = None,
+    favicon_url: str | None = None,
+    config: Mapping[str, Any] | None = None,
+    assets_url: str = "/rapidoc/assets",
+    assets_dir: str | os.PathLike[str] | None = None,
+    cdn: bool = False,
+    cdn_url: str = RAPIDOC_CDN,
+    csp: CSPOption = True,
+) -> DocsUIPlugin:
+    """The RapiDoc plugin: ``App(plugins=[openapi(), rapidoc()])``; needs ``openapi``.
+
+    ``config`` holds ``<rapi-doc>`` attributes (``theme``, ``render-style``,
+    ``show-info``, ...): strings, numbers or booleans. Every other option is as for
+    :func:`~pegboard_docs.swagger_ui`.
+    """
+    return RAPIDOC.plugin(**locals())
