@@ -89,3 +89,15 @@ def test_the_assets_are_not_in_pegboards_own_wheel(wheels: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert not [n for n in names if n.endswith((".js", ".css", ".map"))]
     assert "pegboard_docs/pins.py" in names
+
+
+def test_the_vendored_files_are_npms_at_the_pinned_versions() -> None:
+    # scripts/update_docs_assets.py --check: npm's tarballs, checked against the
+    # registry's integrity, hold exactly the vendored files and the pinned hashes.
+    if shutil.which("npm") is None:
+        reason = "this test needs npm (apt-get install npm)"
+        if in_ci():
+            pytest.fail(f"{reason}; CI is set, so this is a failure.", pytrace=False)
+        pytest.skip(reason)
+    out = run(sys.executable, str(ROOT / "scripts/update_docs_assets.py"), "--check")
+    assert out.strip() == f"{', '.join(UIS)}: the files and pins match npm."
