@@ -90,11 +90,16 @@ class IntegrityError(PluginError):
 
 @attrs.frozen
 class LocalAssets:
-    """Files on this machine, served by the app; ``version`` busts browser caches."""
+    """Files on this machine, served by the app; ``version`` busts browser caches.
+
+    ``integrity`` holds the pinned SRI hash of each file, when the files are pinned:
+    pages give it to the browser, which checks the files again.
+    """
 
     files: Mapping[str, Path]
     origin: str
     version: str
+    integrity: Mapping[str, str] = attrs.field(factory=dict)
 
     def has(self, name: str) -> bool:
         return name in self.files
@@ -102,10 +107,15 @@ class LocalAssets:
 
 @attrs.frozen
 class CDNAssets:
-    """Files loaded by the browser from a CDN under ``base_url``."""
+    """Files loaded by the browser from a CDN under ``base_url``.
+
+    ``integrity`` holds the pinned SRI hash of each file when ``base_url`` is the
+    pinned version's: the browser refuses a file the CDN changed.
+    """
 
     base_url: str
     names: frozenset[str]
+    integrity: Mapping[str, str] = attrs.field(factory=dict)
 
     def has(self, name: str) -> bool:
         return name in self.names
@@ -179,7 +189,10 @@ def find_in_package(package: PackageAssets, files: Sequence[AssetFile]) -> Local
     # The pins are a fingerprint of the content, known without reading the files.
     version = hashlib.sha256("".join(sorted(package.integrity.values())).encode())
     return LocalAssets(
-        found, origin=f"package {package.module} ({root})", version=version.hexdigest()[:12]
+        found,
+        origin=f"package {package.module} ({root})",
+        version=version.hexdigest()[:12],
+        integrity={name: package.integrity[name] for name in found},
     )
 
 

@@ -10,7 +10,15 @@ from starlette.responses import Response
 
 from pegboard import HTMLResponse
 from pegboard_docs.csp import CSPOption, new_nonce
-from pegboard_docs.html import asset_url, attr, check_attributes, docs_response, element, page
+from pegboard_docs.html import (
+    asset_url,
+    attr,
+    check_attributes,
+    docs_response,
+    element,
+    page,
+    sri_attributes,
+)
 from pegboard_docs.plugin import DocsUI, DocsUIPlugin, PageURLs
 
 __all__ = ["ELEMENTS", "ELEMENTS_CDN", "elements", "elements_html"]
@@ -30,6 +38,7 @@ def elements_html(
     csp: CSPOption = True,
     nonce: str | None = None,
     assets_version: str | None = None,
+    integrity: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """The Stoplight Elements page for the document at ``openapi_url``, as a response.
 
@@ -38,7 +47,7 @@ def elements_html(
     :data:`ELEMENTS_CDN`. ``config`` holds ``<elements-api>`` attributes
     (``layout``, ``hideTryIt``, ``hideSchemas``, ...) over :data:`DEFAULT_CONFIG`.
     Elements adds a style element without a nonce, so this page's policy allows inline
-    styles (scripts stay strict). ``csp``, ``nonce`` and ``assets_version`` as for
+    styles (scripts stay strict). ``csp``, ``nonce``, ``assets_version`` and ``integrity`` as for
     :func:`~pegboard_docs.swagger_ui_html`.
     """
     attributes = {
@@ -49,7 +58,11 @@ def elements_html(
     nonce = nonce or new_nonce()
     css = asset_url(assets_url, "styles.min.css", assets_version)
     bundle = asset_url(assets_url, "web-components.min.js", assets_version)
-    head = f'<link rel="stylesheet" href="{attr(css)}">\n<script src="{attr(bundle)}"></script>\n'
+    head = (
+        f'<link rel="stylesheet" href="{attr(css)}"{sri_attributes(integrity, "styles.min.css")}>\n'
+        f'<script src="{attr(bundle)}"{sri_attributes(integrity, "web-components.min.js")}>'
+        "</script>\n"
+    )
     body = f"{element('elements-api', attributes)}\n"
     html = page(title=title, favicon_url=favicon_url, nonce=nonce, head=head, body=body)
     return docs_response(
@@ -67,6 +80,7 @@ def _render(plugin: DocsUIPlugin, urls: PageURLs, root_path: str) -> Response:
         openapi_url=urls.openapi_url,
         assets_url=urls.assets_url,
         assets_version=urls.assets_version,
+        integrity=urls.integrity,
         title=urls.title,
         favicon_url=urls.favicon_url,
         config=plugin.settings.config,

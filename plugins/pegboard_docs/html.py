@@ -20,6 +20,7 @@ __all__ = [
     "element",
     "page",
     "script_json",
+    "sri_attributes",
 ]
 
 
@@ -69,6 +70,12 @@ def element(tag: str, attributes: Mapping[str, Any]) -> str:
         text = str(value).lower() if isinstance(value, bool) else str(value)
         parts.append(f'{name}="{attr(text)}"')
     return f"<{' '.join(parts)}></{tag}>"
+
+
+def sri_attributes(integrity: Mapping[str, str] | None, name: str) -> str:
+    """`` integrity="..." crossorigin="anonymous"`` for a pinned file, else nothing."""
+    value = (integrity or {}).get(name)
+    return f' integrity="{attr(value)}" crossorigin="anonymous"' if value else ""
 
 
 def asset_url(base: str, name: str, version: str | None) -> str:

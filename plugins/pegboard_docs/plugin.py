@@ -15,6 +15,7 @@ from pegboard import App, PluginError, PluginInfo, __version__, hookimpl
 from pegboard_docs.assets import (
     AssetFile,
     Assets,
+    CDNAssets,
     LocalAssets,
     PackageAssets,
     Pin,
@@ -86,6 +87,8 @@ class PageURLs:
     assets_version: str | None
     favicon_url: str | None
     title: str
+    #: The pinned SRI hash of each file, when the files are the pinned ones.
+    integrity: Mapping[str, str] = attrs.field(factory=dict)
 
 
 def _prefixed(root_path: str, url: str) -> str:
@@ -228,6 +231,8 @@ class DocsUIPlugin:
             cdn=settings.cdn,
             cdn_url=settings.cdn_url,
         )
+        if isinstance(assets, CDNAssets) and assets.base_url == ui.cdn_url:
+            assets = attrs.evolve(assets, integrity=ui.pin.files)
         app.router.routes.extend(self.routes(app, document_url, assets))
 
     # -- routes --------------------------------------------------------------------
@@ -293,6 +298,7 @@ class DocsUIPlugin:
                 assets_version=version,
                 favicon_url=favicon,
                 title=title(),
+                integrity=assets.integrity,
             )
             return ui.render(self, urls, root_path)
 

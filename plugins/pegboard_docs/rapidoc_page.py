@@ -10,7 +10,15 @@ from starlette.responses import Response
 
 from pegboard import HTMLResponse
 from pegboard_docs.csp import CSPOption, new_nonce
-from pegboard_docs.html import asset_url, attr, check_attributes, docs_response, element, page
+from pegboard_docs.html import (
+    asset_url,
+    attr,
+    check_attributes,
+    docs_response,
+    element,
+    page,
+    sri_attributes,
+)
 from pegboard_docs.plugin import DocsUI, DocsUIPlugin, PageURLs
 
 __all__ = ["RAPIDOC", "RAPIDOC_CDN", "rapidoc", "rapidoc_html"]
@@ -36,13 +44,14 @@ def rapidoc_html(
     csp: CSPOption = True,
     nonce: str | None = None,
     assets_version: str | None = None,
+    integrity: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """The RapiDoc page for the document at ``openapi_url``, as a response.
 
     ``assets_url`` is where ``rapidoc-min.js`` is: the ``assets_url`` of an enabled
     ``rapidoc()`` plugin (``"/rapidoc/assets"``) or :data:`RAPIDOC_CDN`. ``config``
     holds ``<rapi-doc>`` attributes (``theme``, ``render-style``, ...) over
-    :data:`DEFAULT_CONFIG`. ``csp``, ``nonce`` and ``assets_version`` as for
+    :data:`DEFAULT_CONFIG`. ``csp``, ``nonce``, ``assets_version`` and ``integrity`` as for
     :func:`~pegboard_docs.swagger_ui_html`. RapiDoc sets inline styles without a nonce,
     so this page's policy allows inline styles (scripts stay strict).
     """
@@ -54,7 +63,8 @@ def rapidoc_html(
     nonce = nonce or new_nonce()
     bundle = asset_url(assets_url, "rapidoc-min.js", assets_version)
     body = (
-        f'{element("rapi-doc", attributes)}\n<script type="module" src="{attr(bundle)}"></script>\n'
+        f'{element("rapi-doc", attributes)}\n<script type="module" src="{attr(bundle)}"'
+        f"{sri_attributes(integrity, 'rapidoc-min.js')}></script>\n"
     )
     html = page(title=title, favicon_url=favicon_url, nonce=nonce, head="", body=body)
     return docs_response(
@@ -72,6 +82,7 @@ def _render(plugin: DocsUIPlugin, urls: PageURLs, root_path: str) -> Response:
         openapi_url=urls.openapi_url,
         assets_url=urls.assets_url,
         assets_version=urls.assets_version,
+        integrity=urls.integrity,
         title=urls.title,
         favicon_url=urls.favicon_url,
         config=plugin.settings.config,

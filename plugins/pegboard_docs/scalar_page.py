@@ -10,7 +10,15 @@ from starlette.responses import Response
 
 from pegboard import HTMLResponse
 from pegboard_docs.csp import CSPOption, new_nonce
-from pegboard_docs.html import asset_url, attr, check_json, docs_response, page, script_json
+from pegboard_docs.html import (
+    asset_url,
+    attr,
+    check_json,
+    docs_response,
+    page,
+    script_json,
+    sri_attributes,
+)
 from pegboard_docs.plugin import DocsUI, DocsUIPlugin, PageURLs
 
 __all__ = ["SCALAR", "SCALAR_CDN", "scalar", "scalar_html"]
@@ -37,6 +45,7 @@ def scalar_html(
     csp: CSPOption = True,
     nonce: str | None = None,
     assets_version: str | None = None,
+    integrity: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """The Scalar API reference page for the document at ``openapi_url``, as a response.
 
@@ -44,14 +53,15 @@ def scalar_html(
     ``scalar()`` plugin (``"/scalar/assets"``) or :data:`SCALAR_CDN`. ``config`` is
     Scalar's configuration, over :data:`DEFAULT_CONFIG`. Scalar sets inline styles
     without a nonce, so this page's policy allows inline styles (scripts stay strict).
-    ``csp``, ``nonce`` and ``assets_version`` as for :func:`~pegboard_docs.swagger_ui_html`.
+    ``csp``, ``nonce``, ``assets_version`` and ``integrity`` as for
+    :func:`~pegboard_docs.swagger_ui_html`.
     """
     settings = {**DEFAULT_CONFIG, "url": openapi_url, **check_json(config or {}, "config")}
     nonce = nonce or new_nonce()
     bundle = asset_url(assets_url, "standalone.js", assets_version)
     body = (
         '<div id="app"></div>\n'
-        f'<script src="{attr(bundle)}"></script>\n'
+        f'<script src="{attr(bundle)}"{sri_attributes(integrity, "standalone.js")}></script>\n'
         f'<script nonce="{attr(nonce)}">\n{_INIT.format(config=script_json(settings))}</script>\n'
     )
     html = page(title=title, favicon_url=favicon_url, nonce=nonce, head="", body=body)
@@ -70,6 +80,7 @@ def _render(plugin: DocsUIPlugin, urls: PageURLs, root_path: str) -> Response:
         openapi_url=urls.openapi_url,
         assets_url=urls.assets_url,
         assets_version=urls.assets_version,
+        integrity=urls.integrity,
         title=urls.title,
         favicon_url=urls.favicon_url,
         config=plugin.settings.config,

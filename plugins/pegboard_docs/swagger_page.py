@@ -13,7 +13,15 @@ from starlette.routing import BaseRoute, Route
 from pegboard import HTMLResponse
 from pegboard_docs.assets import Assets
 from pegboard_docs.csp import CSPOption, new_nonce
-from pegboard_docs.html import asset_url, attr, check_json, docs_response, page, script_json
+from pegboard_docs.html import (
+    asset_url,
+    attr,
+    check_json,
+    docs_response,
+    page,
+    script_json,
+    sri_attributes,
+)
 from pegboard_docs.plugin import DocsUI, DocsUIPlugin, PageURLs
 
 __all__ = [
@@ -91,6 +99,7 @@ def swagger_ui_html(
     csp: CSPOption = True,
     nonce: str | None = None,
     assets_version: str | None = None,
+    integrity: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """The Swagger UI page for the document at ``openapi_url``, as a response.
 
@@ -100,7 +109,9 @@ def swagger_ui_html(
     ``SwaggerUIBundle`` over :data:`DEFAULT_CONFIG`; ``init_oauth`` to
     ``ui.initOAuth()``. The response carries a Content-Security-Policy with a fresh
     nonce (``csp=False`` leaves it out; a dict adds sources to its directives).
-    ``assets_version`` is added to the files' URLs as ``?v=``.
+    ``assets_version`` is added to the files' URLs as ``?v=``; ``integrity`` maps file
+    names to SRI hashes the browser checks them against (the pins, by default in the
+    plugin).
     """
     settings = {**DEFAULT_CONFIG, "url": openapi_url}
     if oauth2_redirect_url is not None:
@@ -110,10 +121,13 @@ def swagger_ui_html(
     nonce = nonce or new_nonce()
     css = asset_url(assets_url, "swagger-ui.css", assets_version)
     bundle = asset_url(assets_url, "swagger-ui-bundle.js", assets_version)
-    head = f'<link rel="stylesheet" href="{attr(css)}">\n'
+    head = (
+        f'<link rel="stylesheet" href="{attr(css)}"{sri_attributes(integrity, "swagger-ui.css")}>\n'
+    )
     body = (
         '<div id="swagger-ui"></div>\n'
-        f'<script src="{attr(bundle)}"></script>\n'
+        f'<script src="{attr(bundle)}"{sri_attributes(integrity, "swagger-ui-bundle.js")}>'
+        "</script>\n"
         f'<script nonce="{attr(nonce)}">\n'
         f"{_INIT.format(config=script_json(settings), init_oauth=script_json(oauth))}"
         "</script>\n"
@@ -125,7 +139,11 @@ def swagger_ui_html(
 
 
 def swagger_ui_oauth2_redirect_html(
-    *, assets_url: str, csp: CSPOption = True, assets_version: str | None = None
+    *,
+    assets_url: str,
+    csp: CSPOption = True,
+    assets_version: str | None = None,
+    integrity: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """The page an OAuth2 server redirects to after the Authorize dialog's login.
 
@@ -138,7 +156,8 @@ def swagger_ui_oauth2_redirect_html(
         "<!doctype html>\n"
         '<html lang="en">\n'
         '<head>\n<meta charset="utf-8">\n<title>Swagger UI: OAuth2 Redirect</title>\n</head>\n'
-        f'<body>\n<script src="{attr(script)}"></script>\n</body>\n'
+        f'<body>\n<script src="{attr(script)}"'
+        f"{sri_attributes(integrity, 'oauth2-redirect.js')}></script>\n</body>\n"
         "</html>\n"
     )
     return docs_response(html, nonce=None, csp=csp, urls=(assets_url,))
@@ -163,6 +182,7 @@ def _render(plugin: DocsUIPlugin, urls: PageURLs, root_path: str) -> Response:
         init_oauth=plugin.options["init_oauth"],
         config=plugin.settings.config,
         csp=plugin.settings.csp,
+        integrity=urls.integrity,
     )
 
 
@@ -175,7 +195,9 @@ def _redirect_route(plugin: DocsUIPlugin, assets: Assets) -> list[BaseRoute]:
     async def oauth2_redirect(request: Request) -> Response:
         root_path = request.scope.get("root_path", "").rstrip("/")
         base, version = plugin.assets_base(root_path, assets)
-        return swagger_ui_oauth2_redirect_html(assets_url=base, csp=csp, assets_version=version)
+        return swagger_ui_oauth2_redirect_html(
+            assets_url=base, csp=csp, assets_version=version, integrity=assets.integrity
+        )
 
     route = Route(
         redirect_url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -436,3 +437,40 @@ def test_mistakes_are_refused_by_the_factory(options: dict[str, Any], message: s
 def test_the_other_uis_refuse_mistakes_too(factory: Callable[..., Any]) -> None:
     with pytest.raises(PluginError, match=rf"^{factory.__name__}\(\): .*'docs'"):
         factory(url="docs")
+
+
+_INTEGRITY = re.compile(r'(?:src|href)="([^"?]+)[^"]*" integrity="([^"]+)" crossorigin="anonymous"')
+#: ReDoc's bundle is imported by its inline script, which can carry no integrity.
+PINNED_TAGS = sorted(set(FACTORIES) - {"redoc"})
+
+
+def integrity_of(html: str) -> dict[str, str]:
+    """The integrity attribute of each linked file, by file name."""
+    return {url.rsplit("/", 1)[1]: value for url, value in _INTEGRITY.findall(html)}
+
+
+@pytest.mark.parametrize("ui", PINNED_TAGS)
+def test_pinned_files_are_linked_with_their_integrity(ui: str) -> None:
+    pins = UIS[ui].pin.files
+    for plugin in (FACTORIES[ui](), FACTORIES[ui](cdn=True)):
+        with TestClient(make(plugin)) as client:
+            found = integrity_of(client.get(PAGES[ui]).text)
+        assert found
+        assert found == {name: pins[name] for name in found}
+
+
+@pytest.mark.parametrize("ui", PINNED_TAGS)
+def test_files_of_unknown_version_carry_no_integrity(ui: str, tmp_path: Any) -> None:
+    other_cdn = FACTORIES[ui](cdn=True, cdn_url="https://cdn.example.com/ui@latest")
+    with TestClient(make(other_cdn)) as client:
+        assert integrity_of(client.get(PAGES[ui]).text) == {}
+    for file in UIS[ui].files:
+        (tmp_path / file.name).write_text("x")
+    with TestClient(make(FACTORIES[ui](assets_dir=tmp_path))) as client:
+        assert integrity_of(client.get(PAGES[ui]).text) == {}
+
+
+def test_the_redirect_page_links_its_script_with_its_integrity() -> None:
+    with TestClient(make(swagger_ui())) as client:
+        found = integrity_of(client.get("/docs/oauth2-redirect").text)
+    assert found == {"oauth2-redirect.js": UIS["swagger"].pin.files["oauth2-redirect.js"]}
