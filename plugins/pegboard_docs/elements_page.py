@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
-
-from starlette.responses import Response
 
 from pegboard import HTMLResponse
 from pegboard_docs.csp import CSPOption, new_nonce
 from pegboard_docs.html import (
     asset_url,
     attr,
+    check_attribute_config,
     check_attributes,
     docs_response,
     element,
     page,
     sri_attributes,
 )
-from pegboard_docs.plugin import DocsUI, DocsUIPlugin, PageURLs
+from pegboard_docs.plugin import DocsUI, DocsUIFactory
 
 __all__ = ["ELEMENTS", "ELEMENTS_CDN", "elements", "elements_html"]
 
@@ -75,23 +73,6 @@ def elements_html(
     )
 
 
-def _render(plugin: DocsUIPlugin, urls: PageURLs, root_path: str) -> Response:
-    return elements_html(
-        openapi_url=urls.openapi_url,
-        assets_url=urls.assets_url,
-        assets_version=urls.assets_version,
-        integrity=urls.integrity,
-        title=urls.title,
-        favicon_url=urls.favicon_url,
-        config=plugin.settings.config,
-        csp=plugin.settings.csp,
-    )
-
-
-def _check_config(config: dict[str, Any]) -> dict[str, Any]:
-    return check_attributes(config, "config")
-
-
 ELEMENTS = DocsUI(
     name="elements",
     factory="elements",
@@ -100,31 +81,17 @@ ELEMENTS = DocsUI(
     npm="@stoplight/elements",
     npm_folder="",
     served=("web-components.min.js", "styles.min.css"),
-    render=_render,
-    check_config=_check_config,
+    page=elements_html,
+    path="/elements",
+    config_doc=(
+        "``<elements-api>`` attributes (``layout``, ``hideTryIt``, ``hideSchemas``, "
+        "``logo``, ...): strings, numbers or booleans"
+    ),
+    check_config=check_attribute_config,
 )
 
 #: Elements on jsDelivr, the pinned version, for ``elements(cdn=True)`` and ``assets_url=``.
 ELEMENTS_CDN = ELEMENTS.cdn_url
 
 
-def elements(
-    *,
-    url: str | None = "/elements",
-    title: str | None = None,
-    openapi_url: str | None = None,
-    favicon_url: str | None = None,
-    config: Mapping[str, Any] | None = None,
-    assets_url: str = "/elements/assets",
-    assets_dir: str | os.PathLike[str] | None = None,
-    cdn: bool = False,
-    cdn_url: str = ELEMENTS_CDN,
-    csp: CSPOption = True,
-) -> DocsUIPlugin:
-    """The Stoplight Elements plugin: ``App(plugins=[openapi(), elements()])``; needs ``openapi``.
-
-    ``config`` holds ``<elements-api>`` attributes (``layout``, ``hideTryIt``,
-    ``hideSchemas``, ``logo``, ...): strings, numbers or booleans. Every other option
-    is as for :func:`~pegboard_docs.swagger_ui`.
-    """
-    return ELEMENTS.plugin(**locals())
+elements: DocsUIFactory = ELEMENTS.make_factory()

@@ -14,6 +14,7 @@ from pegboard_docs.csp import CSPOption, content_security_policy
 __all__ = [
     "asset_url",
     "attr",
+    "check_attribute_config",
     "check_attributes",
     "check_json",
     "docs_response",
@@ -61,6 +62,11 @@ def check_attributes(value: Mapping[str, Any], option: str) -> dict[str, Any]:
                 f"got {type(item).__name__}."
             )
     return checked
+
+
+def check_attribute_config(config: dict[str, Any]) -> dict[str, Any]:
+    """``config=`` for UIs configured by their element's attributes."""
+    return check_attributes(config, "config")
 
 
 def element(tag: str, attributes: Mapping[str, Any]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 from starlette.requests import Request
@@ -27,7 +27,7 @@ from pegboard_docs.html import asset_url, check_json
 from pegboard_docs.serving import AssetFiles
 from pegboard_openapi import get_openapi, openapi_url
 
-__all__ = ["DocsSettings", "DocsUI", "DocsUIPlugin", "PageURLs"]
+__all__ = ["DocsSettings", "DocsUI", "DocsUIFactory", "DocsUIPlugin"]
 
 
 def _path(value: str | None) -> str | None:
@@ -78,25 +78,16 @@ class DocsSettings:
             )
 
 
-@attrs.frozen
-class PageURLs:
-    """The URLs one page links to, already prefixed with the app's root path."""
-
-    openapi_url: str
-    assets_url: str
-    assets_version: str | None
-    favicon_url: str | None
-    title: str
-    #: The pinned SRI hash of each file, when the files are the pinned ones.
-    integrity: Mapping[str, str] = attrs.field(factory=dict)
-
-
 def _prefixed(root_path: str, url: str) -> str:
     return url if origin_of(url) else root_path + url
 
 
-#: Renders a UI's page: ``render(plugin, urls, root_path)``.
-Render = Callable[["DocsUIPlugin", PageURLs, str], Response]
+#: Renders a UI's page, as its ``*_html`` function does, from the keywords every page
+#: takes (``openapi_url``, ``assets_url``, ``assets_version``, ``title``, ``favicon_url``,
+#: ``config``, ``csp``, ``integrity``) and the UI's own.
+Page = Callable[..., Response]
+#: The UI's own keywords for its page: ``page_options(plugin, root_path)``.
+PageOptions = Callable[["DocsUIPlugin", str], dict[str, Any]]
 #: Checks a UI's own factory options and returns them, raising ValueError if wrong.
 CheckOptions = Callable[[dict[str, Any]], dict[str, Any]]
 #: Routes a UI adds beside its page and files: ``routes(plugin, assets)``.
@@ -128,7 +119,12 @@ class DocsUI:
     npm_folder: str
     #: The files the pages load, as served (and as named in the npm folder).
     served: tuple[str, ...]
-    render: Render
+    #: The page's function, and the page's default URL (its files are under ``/assets``).
+    page: Page
+    path: str
+    #: What ``config=`` holds, for the factory's docstring.
+    config_doc: str = "the UI's options"
+    page_options: PageOptions | None = None
     #: Served files a folder may lack; the file used as the page's icon.
     optional: tuple[str, ...] = ()
     icon: str | None = None
@@ -177,6 +173,46 @@ class DocsUI:
         """The pinned version's folder on jsDelivr, the default for ``cdn=True``."""
         return "/".join(filter(None, (JSDELIVR, self.npm_spec, self.npm_folder)))
 
+    def make_factory(self) -> DocsUIFactory:
+        """The UI's factory (``redoc``, ``scalar``, ...): its options, its defaults, its docs."""
+        ui = self
+
+        def factory(
+            *,
+            url: str | None = ui.path,
+            title: str | None = None,
+            openapi_url: str | None = None,
+            favicon_url: str | None = None,
+            config: Mapping[str, Any] | None = None,
+            assets_url: str = f"{ui.path}/assets",
+            assets_dir: str | os.PathLike[str] | None = None,
+            cdn: bool = False,
+            cdn_url: str = ui.cdn_url,
+            csp: CSPOption = True,
+        ) -> DocsUIPlugin:
+            return ui.plugin(
+                url=url,
+                title=title,
+                openapi_url=openapi_url,
+                favicon_url=favicon_url,
+                config=config,
+                assets_url=assets_url,
+                assets_dir=assets_dir,
+                cdn=cdn,
+                cdn_url=cdn_url,
+                csp=csp,
+            )
+
+        factory.__name__ = factory.__qualname__ = ui.factory
+        factory.__module__ = "pegboard_docs"
+        factory.__doc__ = (
+            f"The {ui.label} plugin: ``App(plugins=[openapi(), {ui.factory}()])``; needs "
+            f"``openapi``.\n\n``config`` holds {ui.config_doc}. Every other option is as for "
+            ":func:`~pegboard_docs.swagger_ui`; the page is at ``url``, its files at "
+            "``assets_url``, and ``cdn_url`` is the pinned version on jsDelivr."
+        )
+        return factory
+
     def plugin(self, **options: Any) -> DocsUIPlugin:
         """The plugin for these factory options; a mistake is a PluginError naming the factory."""
         settings = {k: options.pop(k) for k in attrs.fields_dict(DocsSettings) if k in options}
@@ -186,6 +222,27 @@ class DocsUI:
             return DocsUIPlugin(self, DocsSettings(**settings), checked)
         except ValueError as exc:
             raise PluginError(f"{self.factory}(): {exc}") from None
+
+
+class DocsUIFactory(Protocol):
+    """The signature of a docs UI's factory; ``swagger_ui`` takes two options more."""
+
+    __name__: str
+
+    def __call__(
+        self,
+        *,
+        url: str | None = ...,
+        title: str | None = ...,
+        openapi_url: str | None = ...,
+        favicon_url: str | None = ...,
+        config: Mapping[str, Any] | None = ...,
+        assets_url: str = ...,
+        assets_dir: str | os.PathLike[str] | None = ...,
+        cdn: bool = ...,
+        cdn_url: str = ...,
+        csp: CSPOption = ...,
+    ) -> DocsUIPlugin: ...
 
 
 class DocsUIPlugin:
@@ -292,14 +349,17 @@ class DocsUIPlugin:
                 favicon = _prefixed(root_path, favicon) if favicon.startswith("/") else favicon
             elif ui.icon is not None and assets.has(ui.icon):
                 favicon = asset_url(base, ui.icon, version)
-            urls = PageURLs(
+            extra = ui.page_options(self, root_path) if ui.page_options else {}
+            return ui.page(
                 openapi_url=_prefixed(root_path, document_url),
                 assets_url=base,
                 assets_version=version,
-                favicon_url=favicon,
                 title=title(),
+                favicon_url=favicon,
+                config=settings.config,
+                csp=settings.csp,
                 integrity=assets.integrity,
+                **extra,
             )
-            return ui.render(self, urls, root_path)
 
         return docs_page

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
-
-from starlette.responses import Response
 
 from pegboard import HTMLResponse
 from pegboard_docs.csp import CSPOption, new_nonce
 from pegboard_docs.html import (
     asset_url,
     attr,
+    check_attribute_config,
     check_attributes,
     docs_response,
     element,
     page,
     sri_attributes,
 )
-from pegboard_docs.plugin import DocsUI, DocsUIPlugin, PageURLs
+from pegboard_docs.plugin import DocsUI, DocsUIFactory
 
 __all__ = ["RAPIDOC", "RAPIDOC_CDN", "rapidoc", "rapidoc_html"]
 
@@ -77,23 +75,6 @@ def rapidoc_html(
     )
 
 
-def _render(plugin: DocsUIPlugin, urls: PageURLs, root_path: str) -> Response:
-    return rapidoc_html(
-        openapi_url=urls.openapi_url,
-        assets_url=urls.assets_url,
-        assets_version=urls.assets_version,
-        integrity=urls.integrity,
-        title=urls.title,
-        favicon_url=urls.favicon_url,
-        config=plugin.settings.config,
-        csp=plugin.settings.csp,
-    )
-
-
-def _check_config(config: dict[str, Any]) -> dict[str, Any]:
-    return check_attributes(config, "config")
-
-
 RAPIDOC = DocsUI(
     name="rapidoc",
     factory="rapidoc",
@@ -103,31 +84,17 @@ RAPIDOC = DocsUI(
     npm_folder="dist",
     served=("rapidoc-min.js",),
     legal=("LICENSE.txt", "package.json"),
-    render=_render,
-    check_config=_check_config,
+    page=rapidoc_html,
+    path="/rapidoc",
+    config_doc=(
+        "``<rapi-doc>`` attributes (``theme``, ``render-style``, ``show-info``, ...): "
+        "strings, numbers or booleans"
+    ),
+    check_config=check_attribute_config,
 )
 
 #: RapiDoc on jsDelivr, the pinned version, for ``rapidoc(cdn=True)`` and ``assets_url=``.
 RAPIDOC_CDN = RAPIDOC.cdn_url
 
 
-def rapidoc(
-    *,
-    url: str | None = "/rapidoc",
-    title: str | None = None,
-    openapi_url: str | None = None,
-    favicon_url: str | None = None,
-    config: Mapping[str, Any] | None = None,
-    assets_url: str = "/rapidoc/assets",
-    assets_dir: str | os.PathLike[str] | None = None,
-    cdn: bool = False,
-    cdn_url: str = RAPIDOC_CDN,
-    csp: CSPOption = True,
-) -> DocsUIPlugin:
-    """The RapiDoc plugin: ``App(plugins=[openapi(), rapidoc()])``; needs ``openapi``.
-
-    ``config`` holds ``<rapi-doc>`` attributes (``theme``, ``render-style``,
-    ``show-info``, ...): strings, numbers or booleans. Every other option is as for
-    :func:`~pegboard_docs.swagger_ui`.
-    """
-    return RAPIDOC.plugin(**locals())
+rapidoc: DocsUIFactory = RAPIDOC.make_factory()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
-
-from starlette.responses import Response
 
 from pegboard import HTMLResponse
 from pegboard_docs.csp import CSPOption, new_nonce
@@ -19,7 +16,7 @@ from pegboard_docs.html import (
     script_json,
     sri_attributes,
 )
-from pegboard_docs.plugin import DocsUI, DocsUIPlugin, PageURLs
+from pegboard_docs.plugin import DocsUI, DocsUIFactory
 
 __all__ = ["SCALAR", "SCALAR_CDN", "scalar", "scalar_html"]
 
@@ -75,19 +72,6 @@ def scalar_html(
     )
 
 
-def _render(plugin: DocsUIPlugin, urls: PageURLs, root_path: str) -> Response:
-    return scalar_html(
-        openapi_url=urls.openapi_url,
-        assets_url=urls.assets_url,
-        assets_version=urls.assets_version,
-        integrity=urls.integrity,
-        title=urls.title,
-        favicon_url=urls.favicon_url,
-        config=plugin.settings.config,
-        csp=plugin.settings.csp,
-    )
-
-
 SCALAR = DocsUI(
     name="scalar",
     factory="scalar",
@@ -96,29 +80,13 @@ SCALAR = DocsUI(
     npm="@scalar/api-reference",
     npm_folder="dist/browser",
     served=("standalone.js",),
-    render=_render,
+    page=scalar_html,
+    path="/scalar",
+    config_doc="Scalar's configuration (``theme``, ``layout``, ``hideModels``, ...)",
 )
 
 #: Scalar on jsDelivr, the pinned version, for ``scalar(cdn=True)`` and ``assets_url=``.
 SCALAR_CDN = SCALAR.cdn_url
 
 
-def scalar(
-    *,
-    url: str | None = "/scalar",
-    title: str | None = None,
-    openapi_url: str | None = None,
-    favicon_url: str | None = None,
-    config: Mapping[str, Any] | None = None,
-    assets_url: str = "/scalar/assets",
-    assets_dir: str | os.PathLike[str] | None = None,
-    cdn: bool = False,
-    cdn_url: str = SCALAR_CDN,
-    csp: CSPOption = True,
-) -> DocsUIPlugin:
-    """The Scalar plugin: ``App(plugins=[openapi(), scalar()])``; needs ``openapi``.
-
-    ``config`` holds Scalar's configuration (``theme``, ``layout``, ``hideModels``, ...).
-    Every other option is as for :func:`~pegboard_docs.swagger_ui`.
-    """
-    return SCALAR.plugin(**locals())
+scalar: DocsUIFactory = SCALAR.make_factory()

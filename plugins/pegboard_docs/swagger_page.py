@@ -22,7 +22,7 @@ from pegboard_docs.html import (
     script_json,
     sri_attributes,
 )
-from pegboard_docs.plugin import DocsUI, DocsUIPlugin, PageURLs
+from pegboard_docs.plugin import DocsUI, DocsUIPlugin
 
 __all__ = [
     "SWAGGER_UI",
@@ -170,20 +170,12 @@ def _check_options(options: dict[str, Any]) -> dict[str, Any]:
     return {"oauth2_redirect_url": redirect, "init_oauth": _init_oauth(options.pop("init_oauth"))}
 
 
-def _render(plugin: DocsUIPlugin, urls: PageURLs, root_path: str) -> Response:
+def _page_options(plugin: DocsUIPlugin, root_path: str) -> dict[str, Any]:
     redirect = plugin.options["oauth2_redirect_url"]
-    return swagger_ui_html(
-        openapi_url=urls.openapi_url,
-        assets_url=urls.assets_url,
-        assets_version=urls.assets_version,
-        title=urls.title,
-        favicon_url=urls.favicon_url,
-        oauth2_redirect_url=None if redirect is None else root_path + redirect,
-        init_oauth=plugin.options["init_oauth"],
-        config=plugin.settings.config,
-        csp=plugin.settings.csp,
-        integrity=urls.integrity,
-    )
+    return {
+        "oauth2_redirect_url": None if redirect is None else root_path + redirect,
+        "init_oauth": plugin.options["init_oauth"],
+    }
 
 
 def _redirect_route(plugin: DocsUIPlugin, assets: Assets) -> list[BaseRoute]:
@@ -220,7 +212,9 @@ SWAGGER_UI = DocsUI(
     optional=("favicon-32x32.png",),
     icon="favicon-32x32.png",
     legal=("LICENSE", "NOTICE", "package.json"),
-    render=_render,
+    page=swagger_ui_html,
+    path="/docs",
+    page_options=_page_options,
     check_options=_check_options,
     extra_routes=_redirect_route,
     subfolder="swagger-ui",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -440,7 +441,7 @@ def test_the_other_uis_refuse_mistakes_too(factory: Callable[..., Any]) -> None:
 
 
 _INTEGRITY = re.compile(r'(?:src|href)="([^"?]+)[^"]*" integrity="([^"]+)" crossorigin="anonymous"')
-#: ReDoc's bundle is imported by its inline script, which can carry no integrity.
+#: ReDoc's bundle is imported by its inline script: its hash is in an import map.
 PINNED_TAGS = sorted(set(FACTORIES) - {"redoc"})
 
 
@@ -474,3 +475,20 @@ def test_the_redirect_page_links_its_script_with_its_integrity() -> None:
     with TestClient(make(swagger_ui())) as client:
         found = integrity_of(client.get("/docs/oauth2-redirect").text)
     assert found == {"oauth2-redirect.js": UIS["swagger"].pin.files["oauth2-redirect.js"]}
+
+
+def test_redocs_bundle_is_pinned_by_an_import_map() -> None:
+    pinned = UIS["redoc"].pin.files["redoc.standalone.js"]
+    for plugin in (redoc(), redoc(cdn=True)):
+        with TestClient(make(plugin)) as client:
+            page = client.get("/redoc")
+        bundle = inline_json(page.text, "bundle")
+        import_map = re.search(r'<script type="importmap" nonce="([^"]+)">(.*)</script>', page.text)
+        assert import_map is not None
+        assert import_map[1] == nonce_of(page)
+        assert json.loads(import_map[2]) == {"integrity": {bundle: pinned}}
+        assert inline_json(page.text, "integrity") == pinned  # for the classic-script path
+    with TestClient(make(redoc(cdn=True, cdn_url="https://cdn.example.com/redoc"))) as client:
+        page = client.get("/redoc")
+    assert "importmap" not in page.text
+    assert inline_json(page.text, "integrity") is None
