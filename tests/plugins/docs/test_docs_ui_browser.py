@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.responses import Response
 
 from pegboard import App
 from pegboard.routing import Route
-from pegboard_docs import SWAGGER_UI, redoc, scalar, swagger_ui
-from pegboard_docs.assets import find_in_package
+from pegboard_docs import SWAGGER_UI, UIS, redoc, redoc_html, scalar, swagger_ui, swagger_ui_html
+from pegboard_docs.assets import find_in_package, sri
 from pegboard_docs.cli import fetch_assets
 from pegboard_openapi import get_openapi, openapi
 
@@ -305,3 +306,31 @@ def test_the_uis_fetched_from_npm_work_offline(
                     if (v["directive"], v["blocked"])
                     not in {("style-src-elem", "inline"), ("worker-src", "blob")}
                 ] == []
+
+
+@pytest.mark.parametrize("ui", ["swagger", "redoc"])
+def test_the_browser_refuses_a_file_that_differs_from_its_pin(
+    browser: Any, ui: str, tmp_path: Path
+) -> None:
+    # The page says the bundle has another hash: the browser must not run the bundle.
+    wrong = {name: sri(b"another file") for name in UIS[ui].pin.files}
+    render = {"swagger": swagger_ui_html, "redoc": redoc_html}[ui]
+    app = App(plugins=[openapi(title="Pinned"), swagger_ui(), redoc()])
+
+    @app.get("/ping", summary="Ping the app")
+    async def ping() -> str:
+        return "pong"
+
+    @app.get("/tampered", include_in_schema=False)
+    async def tampered() -> Response:
+        assets = {"swagger": "/docs/assets", "redoc": "/redoc/assets"}[ui]
+        return render(openapi_url="/openapi.json", assets_url=assets, integrity=wrong)
+
+    with serve(app) as url:
+        with visit(browser, f"{url}/tampered") as result:
+            result.page.wait_for_timeout(3_000)
+            assert "Ping the app" not in result.page.evaluate("document.body.innerText")
+            assert result.errors  # the bundle never ran
+        path = {"swagger": "/docs", "redoc": "/redoc"}[ui]
+        with visit(browser, f"{url}{path}") as result:  # the real pins: it runs
+            result.page.get_by_text("Ping the app").first.wait_for(timeout=30_000)
