@@ -11,7 +11,18 @@ from pegboard import HTMLResponse
 from pegboard_docs.assets import origin_of
 from pegboard_docs.csp import CSPOption, content_security_policy
 
-__all__ = ["asset_url", "attr", "check_json", "docs_response", "page", "script_json"]
+__all__ = [
+    "asset_url",
+    "attr",
+    "check_attribute_config",
+    "check_attributes",
+    "check_json",
+    "docs_response",
+    "element",
+    "page",
+    "script_json",
+    "sri_attributes",
+]
 
 
 def attr(value: str) -> str:
@@ -37,6 +48,40 @@ def check_json(value: Mapping[str, Any], option: str) -> dict[str, Any]:
             f"lists, dicts): {exc}"
         ) from None
     return dict(value)
+
+
+def check_attributes(value: Mapping[str, Any], option: str) -> dict[str, Any]:
+    """A copy of ``value`` if it can be HTML attributes: names to strings, numbers, booleans."""
+    checked = check_json(value, option)
+    for name, item in checked.items():
+        if not name or not all(c.isalnum() or c in "-_" for c in name):
+            raise ValueError(f"{option}= has {name!r}, which is not an attribute name.")
+        if not isinstance(item, (str, int, float, bool)):
+            raise ValueError(
+                f"{option}={{{name!r}: ...}} must be a string, number or boolean; "
+                f"got {type(item).__name__}."
+            )
+    return checked
+
+
+def check_attribute_config(config: dict[str, Any]) -> dict[str, Any]:
+    """``config=`` for UIs configured by their element's attributes."""
+    return check_attributes(config, "config")
+
+
+def element(tag: str, attributes: Mapping[str, Any]) -> str:
+    """``<tag name="value" ...></tag>``, values escaped; booleans are ``"true"``/``"false"``."""
+    parts = [tag]
+    for name, value in attributes.items():
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        parts.append(f'{name}="{attr(text)}"')
+    return f"<{' '.join(parts)}></{tag}>"
+
+
+def sri_attributes(integrity: Mapping[str, str] | None, name: str) -> str:
+    """`` integrity="..." crossorigin="anonymous"`` for a pinned file, else nothing."""
+    value = (integrity or {}).get(name)
+    return f' integrity="{attr(value)}" crossorigin="anonymous"' if value else ""
 
 
 def asset_url(base: str, name: str, version: str | None) -> str:

@@ -1,46 +1,27 @@
-"""ReDoc: the page and the ``redoc`` plugin."""
+"""ReDoc: the page and the ``redoc`` plugin's description."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.responses import Response
-
-from pegboard import HTMLResponse, PluginError, PluginInfo, __version__
-from pegboard_docs.assets import AssetFile, PackageAssets
+from pegboard import HTMLResponse
 from pegboard_docs.csp import CSPOption, new_nonce
 from pegboard_docs.html import asset_url, attr, check_json, docs_response, page, script_json
-from pegboard_docs.plugin import DocsSettings, DocsUIPlugin, PageURLs
+from pegboard_docs.plugin import DocsUI, DocsUIFactory
 
-__all__ = ["REDOC_CDN", "RedocPlugin", "redoc", "redoc_html"]
-
-#: ReDoc 3 on jsDelivr, for ``redoc(cdn=True)`` and ``assets_url=``.
-REDOC_CDN = "https://cdn.jsdelivr.net/npm/redoc@3/bundles"
-
-FILES = (
-    AssetFile("redoc.standalone.js", ("redoc.standalone.js", "bundles/redoc.standalone.js")),
-    AssetFile("favicon.svg", required=False),
-)
-
-PACKAGES = (
-    PackageAssets(
-        module="star_openapi_redoc",
-        requirement="star-openapi-redoc",
-        folder="templates/redoc",
-        files={"redoc.standalone.js": "js/redoc.standalone.js", "favicon.svg": "images/redoc.svg"},
-    ),
-)
+__all__ = ["REDOC", "REDOC_CDN", "redoc", "redoc_html"]
 
 #: What ``init`` is given unless ``config`` says otherwise: ReDoc 3 reports usage to
 #: its makers unless told not to.
 DEFAULT_CONFIG: Mapping[str, Any] = {"disableTelemetry": True}
 
 # ReDoc 3's bundle is an ES module exporting init(); ReDoc 2's is a classic script
-# defining window.Redoc, which fails at once as a module. Both load from the same URL.
+# defining window.Redoc, which fails at once as a module. Both load from the same URL,
+# checked against the pinned hash when there is one: the import map's, or the script's.
 _INIT = """\
 const bundle = {bundle};
+const integrity = {integrity};
 const options = {options};
 let init;
 try {{
@@ -52,6 +33,10 @@ if (typeof init !== "function") {{
   await new Promise((resolve, reject) => {{
     const script = document.createElement("script");
     script.src = bundle;
+    if (integrity) {{
+      script.integrity = integrity;
+      script.crossOrigin = "anonymous";
+    }}
     script.onload = resolve;
     script.onerror = reject;
     document.head.append(script);
@@ -72,21 +57,27 @@ def redoc_html(
     csp: CSPOption = True,
     nonce: str | None = None,
     assets_version: str | None = None,
+    integrity: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """The ReDoc page for the document at ``openapi_url``, as a response.
 
     ``assets_url`` is where ``redoc.standalone.js`` is: the ``assets_url`` of an
     enabled ``redoc()`` plugin (``"/redoc/assets"``) or :data:`REDOC_CDN`. ``config``
-    holds ReDoc's options, over :data:`DEFAULT_CONFIG`. ``csp``, ``nonce`` and
-    ``assets_version`` as for :func:`~pegboard_docs.swagger_ui_html`.
+    holds ReDoc's options, over :data:`DEFAULT_CONFIG`. ``csp``, ``nonce``,
+    ``assets_version`` and ``integrity`` as for :func:`~pegboard_docs.swagger_ui_html`.
     """
     nonce = nonce or new_nonce()
     # ReDoc 2 gives its style elements this nonce; without it they are refused.
     options = {**DEFAULT_CONFIG, "nonce": nonce, **check_json(config or {}, "config")}
     bundle = asset_url(assets_url, "redoc.standalone.js", assets_version)
     head = f'<style nonce="{attr(nonce)}">body {{ margin: 0; padding: 0; }}</style>\n'
+    pinned = (integrity or {}).get("redoc.standalone.js")
+    if pinned:  # import() carries no hash; an import map gives it one
+        import_map = script_json({"integrity": {bundle: pinned}})
+        head += f'<script type="importmap" nonce="{attr(nonce)}">{import_map}</script>\n'
     script = _INIT.format(
         bundle=script_json(bundle),
+        integrity=script_json(pinned),
         options=script_json(options),
         openapi_url=script_json(openapi_url),
     )
@@ -99,66 +90,21 @@ def redoc_html(
     )
 
 
-class RedocPlugin(DocsUIPlugin):
-    """Serves ReDoc for the app's OpenAPI document. Create it with :func:`redoc`."""
+REDOC = DocsUI(
+    name="redoc",
+    factory="redoc",
+    label="ReDoc",
+    description="ReDoc at /redoc; works offline.",
+    npm="redoc",
+    npm_folder="bundles",
+    served=("redoc.standalone.js",),
+    page=redoc_html,
+    path="/redoc",
+    config_doc="ReDoc's options (``hideDownloadButton``, ``expandResponses``, ``theme``, ...)",
+)
 
-    plugin_info = PluginInfo(
-        name="redoc",
-        version=__version__,
-        requires=("openapi",),
-        description="ReDoc at /redoc; works offline.",
-    )
-    label = "ReDoc"
-    factory = "redoc"
-    subfolder = "redoc"
-    files = FILES
-    npm_package = "redoc@3"
-    packages = PACKAGES
-    icon = "favicon.svg"
-
-    def render(self, urls: PageURLs, root_path: str) -> Response:
-        return redoc_html(
-            openapi_url=urls.openapi_url,
-            assets_url=urls.assets_url,
-            assets_version=urls.assets_version,
-            title=urls.title,
-            favicon_url=urls.favicon_url,
-            config=self.settings.config,
-            csp=self.settings.csp,
-        )
+#: ReDoc on jsDelivr, the pinned version, for ``redoc(cdn=True)`` and ``assets_url=``.
+REDOC_CDN = REDOC.cdn_url
 
 
-def redoc(
-    *,
-    url: str | None = "/redoc",
-    title: str | None = None,
-    openapi_url: str | None = None,
-    favicon_url: str | None = None,
-    config: Mapping[str, Any] | None = None,
-    assets_url: str = "/redoc/assets",
-    assets_dir: str | os.PathLike[str] | None = None,
-    cdn: bool = False,
-    cdn_url: str = REDOC_CDN,
-    csp: CSPOption = True,
-) -> RedocPlugin:
-    """The ReDoc plugin: ``App(plugins=[openapi(), redoc()])``; needs ``openapi``.
-
-    ``config`` holds ReDoc's options (``hideDownloadButton``, ``expandResponses``,
-    ``theme``, ...). Every other option is as for :func:`~pegboard_docs.swagger_ui`.
-    """
-    try:
-        settings = DocsSettings(
-            url=url,
-            title=title,
-            openapi_url=openapi_url,
-            favicon_url=favicon_url,
-            config=config or {},
-            assets_url=assets_url,
-            assets_dir=assets_dir,
-            cdn=cdn,
-            cdn_url=cdn_url,
-            csp=csp,
-        )
-    except ValueError as exc:
-        raise PluginError(f"redoc(): {exc}") from None
-    return RedocPlugin(settings)
+redoc: DocsUIFactory = REDOC.make_factory()

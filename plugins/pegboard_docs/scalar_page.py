@@ -1,37 +1,24 @@
-"""Scalar: the page and the ``scalar`` plugin."""
+"""Scalar: the page and the ``scalar`` plugin's description."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.responses import Response
-
-from pegboard import HTMLResponse, PluginError, PluginInfo, __version__
-from pegboard_docs.assets import AssetFile, PackageAssets
+from pegboard import HTMLResponse
 from pegboard_docs.csp import CSPOption, new_nonce
-from pegboard_docs.html import asset_url, attr, check_json, docs_response, page, script_json
-from pegboard_docs.plugin import DocsSettings, DocsUIPlugin, PageURLs
-
-__all__ = ["SCALAR_CDN", "ScalarPlugin", "scalar", "scalar_html"]
-
-#: Scalar's API reference 1.x on jsDelivr, for ``scalar(cdn=True)`` and ``assets_url=``.
-SCALAR_CDN = "https://cdn.jsdelivr.net/npm/@scalar/api-reference@1/dist/browser"
-
-FILES = (
-    AssetFile("standalone.js", ("standalone.js", "dist/browser/standalone.js")),
-    AssetFile("favicon.svg", required=False),
+from pegboard_docs.html import (
+    asset_url,
+    attr,
+    check_json,
+    docs_response,
+    page,
+    script_json,
+    sri_attributes,
 )
+from pegboard_docs.plugin import DocsUI, DocsUIFactory
 
-PACKAGES = (
-    PackageAssets(
-        module="star_openapi_scalar",
-        requirement="star-openapi-scalar",
-        folder="templates/scalar",
-        files={"standalone.js": "js/scalar.standalone.js", "favicon.svg": "images/scalar.svg"},
-    ),
-)
+__all__ = ["SCALAR", "SCALAR_CDN", "scalar", "scalar_html"]
 
 #: What ``createApiReference`` is given unless ``config`` says otherwise. Scalar's
 #: default fonts, its telemetry and its AI agent all call Scalar's servers, which the
@@ -55,6 +42,7 @@ def scalar_html(
     csp: CSPOption = True,
     nonce: str | None = None,
     assets_version: str | None = None,
+    integrity: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """The Scalar API reference page for the document at ``openapi_url``, as a response.
 
@@ -62,14 +50,15 @@ def scalar_html(
     ``scalar()`` plugin (``"/scalar/assets"``) or :data:`SCALAR_CDN`. ``config`` is
     Scalar's configuration, over :data:`DEFAULT_CONFIG`. Scalar sets inline styles
     without a nonce, so this page's policy allows inline styles (scripts stay strict).
-    ``csp``, ``nonce`` and ``assets_version`` as for :func:`~pegboard_docs.swagger_ui_html`.
+    ``csp``, ``nonce``, ``assets_version`` and ``integrity`` as for
+    :func:`~pegboard_docs.swagger_ui_html`.
     """
     settings = {**DEFAULT_CONFIG, "url": openapi_url, **check_json(config or {}, "config")}
     nonce = nonce or new_nonce()
     bundle = asset_url(assets_url, "standalone.js", assets_version)
     body = (
         '<div id="app"></div>\n'
-        f'<script src="{attr(bundle)}"></script>\n'
+        f'<script src="{attr(bundle)}"{sri_attributes(integrity, "standalone.js")}></script>\n'
         f'<script nonce="{attr(nonce)}">\n{_INIT.format(config=script_json(settings))}</script>\n'
     )
     html = page(title=title, favicon_url=favicon_url, nonce=nonce, head="", body=body)
@@ -83,66 +72,21 @@ def scalar_html(
     )
 
 
-class ScalarPlugin(DocsUIPlugin):
-    """Serves Scalar for the app's OpenAPI document. Create it with :func:`scalar`."""
+SCALAR = DocsUI(
+    name="scalar",
+    factory="scalar",
+    label="Scalar",
+    description="Scalar's API reference at /scalar; works offline.",
+    npm="@scalar/api-reference",
+    npm_folder="dist/browser",
+    served=("standalone.js",),
+    page=scalar_html,
+    path="/scalar",
+    config_doc="Scalar's configuration (``theme``, ``layout``, ``hideModels``, ...)",
+)
 
-    plugin_info = PluginInfo(
-        name="scalar",
-        version=__version__,
-        requires=("openapi",),
-        description="Scalar's API reference at /scalar; works offline.",
-    )
-    label = "Scalar"
-    factory = "scalar"
-    subfolder = "scalar"
-    files = FILES
-    npm_package = "@scalar/api-reference@1"
-    packages = PACKAGES
-    icon = "favicon.svg"
-
-    def render(self, urls: PageURLs, root_path: str) -> Response:
-        return scalar_html(
-            openapi_url=urls.openapi_url,
-            assets_url=urls.assets_url,
-            assets_version=urls.assets_version,
-            title=urls.title,
-            favicon_url=urls.favicon_url,
-            config=self.settings.config,
-            csp=self.settings.csp,
-        )
+#: Scalar on jsDelivr, the pinned version, for ``scalar(cdn=True)`` and ``assets_url=``.
+SCALAR_CDN = SCALAR.cdn_url
 
 
-def scalar(
-    *,
-    url: str | None = "/scalar",
-    title: str | None = None,
-    openapi_url: str | None = None,
-    favicon_url: str | None = None,
-    config: Mapping[str, Any] | None = None,
-    assets_url: str = "/scalar/assets",
-    assets_dir: str | os.PathLike[str] | None = None,
-    cdn: bool = False,
-    cdn_url: str = SCALAR_CDN,
-    csp: CSPOption = True,
-) -> ScalarPlugin:
-    """The Scalar plugin: ``App(plugins=[openapi(), scalar()])``; needs ``openapi``.
-
-    ``config`` is Scalar's configuration (``theme``, ``layout``, ``hideModels``, ...).
-    Every other option is as for :func:`~pegboard_docs.swagger_ui`.
-    """
-    try:
-        settings = DocsSettings(
-            url=url,
-            title=title,
-            openapi_url=openapi_url,
-            favicon_url=favicon_url,
-            config=config or {},
-            assets_url=assets_url,
-            assets_dir=assets_dir,
-            cdn=cdn,
-            cdn_url=cdn_url,
-            csp=csp,
-        )
-    except ValueError as exc:
-        raise PluginError(f"scalar(): {exc}") from None
-    return ScalarPlugin(settings)
+scalar: DocsUIFactory = SCALAR.make_factory()

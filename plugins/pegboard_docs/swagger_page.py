@@ -1,4 +1,4 @@
-"""Swagger UI: the page, its OAuth2 redirect page, and the ``swagger`` plugin."""
+"""Swagger UI: the page, its OAuth2 redirect page, and the ``swagger`` plugin's description."""
 
 from __future__ import annotations
 
@@ -10,38 +10,27 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from pegboard import App, HTMLResponse, PluginError, PluginInfo, __version__
-from pegboard_docs.assets import AssetFile, Assets, PackageAssets
+from pegboard import HTMLResponse
+from pegboard_docs.assets import Assets
 from pegboard_docs.csp import CSPOption, new_nonce
-from pegboard_docs.html import asset_url, attr, check_json, docs_response, page, script_json
-from pegboard_docs.plugin import DocsSettings, DocsUIPlugin, PageURLs
+from pegboard_docs.html import (
+    asset_url,
+    attr,
+    check_json,
+    docs_response,
+    page,
+    script_json,
+    sri_attributes,
+)
+from pegboard_docs.plugin import DocsUI, DocsUIPlugin
 
 __all__ = [
+    "SWAGGER_UI",
     "SWAGGER_UI_CDN",
-    "SwaggerUIPlugin",
     "swagger_ui",
     "swagger_ui_html",
     "swagger_ui_oauth2_redirect_html",
 ]
-
-#: Swagger UI 5 on jsDelivr, for ``swagger_ui(cdn=True)`` and ``assets_url=``.
-SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
-
-FILES = (
-    AssetFile("swagger-ui-bundle.js"),
-    AssetFile("swagger-ui.css"),
-    AssetFile("oauth2-redirect.js"),
-    AssetFile("favicon-32x32.png", required=False),
-)
-
-PACKAGES = (
-    PackageAssets(
-        module="swagger_ui_bundle",
-        requirement="swagger-ui-bundle-v2",
-        folder="vendor/swagger-ui-*",
-        files={file.name: file.name for file in FILES},
-    ),
-)
 
 #: What ``SwaggerUIBundle`` is given unless ``config`` says otherwise. ``validatorUrl``
 #: is off: the default validator is a third-party site, which the page must not call.
@@ -110,6 +99,7 @@ def swagger_ui_html(
     csp: CSPOption = True,
     nonce: str | None = None,
     assets_version: str | None = None,
+    integrity: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """The Swagger UI page for the document at ``openapi_url``, as a response.
 
@@ -119,7 +109,9 @@ def swagger_ui_html(
     ``SwaggerUIBundle`` over :data:`DEFAULT_CONFIG`; ``init_oauth`` to
     ``ui.initOAuth()``. The response carries a Content-Security-Policy with a fresh
     nonce (``csp=False`` leaves it out; a dict adds sources to its directives).
-    ``assets_version`` is added to the files' URLs as ``?v=``.
+    ``assets_version`` is added to the files' URLs as ``?v=``; ``integrity`` maps file
+    names to SRI hashes the browser checks them against (the pins, by default in the
+    plugin).
     """
     settings = {**DEFAULT_CONFIG, "url": openapi_url}
     if oauth2_redirect_url is not None:
@@ -129,10 +121,13 @@ def swagger_ui_html(
     nonce = nonce or new_nonce()
     css = asset_url(assets_url, "swagger-ui.css", assets_version)
     bundle = asset_url(assets_url, "swagger-ui-bundle.js", assets_version)
-    head = f'<link rel="stylesheet" href="{attr(css)}">\n'
+    head = (
+        f'<link rel="stylesheet" href="{attr(css)}"{sri_attributes(integrity, "swagger-ui.css")}>\n'
+    )
     body = (
         '<div id="swagger-ui"></div>\n'
-        f'<script src="{attr(bundle)}"></script>\n'
+        f'<script src="{attr(bundle)}"{sri_attributes(integrity, "swagger-ui-bundle.js")}>'
+        "</script>\n"
         f'<script nonce="{attr(nonce)}">\n'
         f"{_INIT.format(config=script_json(settings), init_oauth=script_json(oauth))}"
         "</script>\n"
@@ -144,7 +139,11 @@ def swagger_ui_html(
 
 
 def swagger_ui_oauth2_redirect_html(
-    *, assets_url: str, csp: CSPOption = True, assets_version: str | None = None
+    *,
+    assets_url: str,
+    csp: CSPOption = True,
+    assets_version: str | None = None,
+    integrity: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """The page an OAuth2 server redirects to after the Authorize dialog's login.
 
@@ -157,76 +156,72 @@ def swagger_ui_oauth2_redirect_html(
         "<!doctype html>\n"
         '<html lang="en">\n'
         '<head>\n<meta charset="utf-8">\n<title>Swagger UI: OAuth2 Redirect</title>\n</head>\n'
-        f'<body>\n<script src="{attr(script)}"></script>\n</body>\n'
+        f'<body>\n<script src="{attr(script)}"'
+        f"{sri_attributes(integrity, 'oauth2-redirect.js')}></script>\n</body>\n"
         "</html>\n"
     )
     return docs_response(html, nonce=None, csp=csp, urls=(assets_url,))
 
 
-class SwaggerUIPlugin(DocsUIPlugin):
-    """Serves Swagger UI for the app's OpenAPI document. Create it with :func:`swagger_ui`."""
+def _check_options(options: dict[str, Any]) -> dict[str, Any]:
+    redirect = options.pop("oauth2_redirect_url")
+    if redirect is not None and not redirect.startswith("/"):
+        raise ValueError(f"URLs served by the app must start with '/', got {redirect!r}.")
+    return {"oauth2_redirect_url": redirect, "init_oauth": _init_oauth(options.pop("init_oauth"))}
 
-    plugin_info = PluginInfo(
-        name="swagger",
-        version=__version__,
-        requires=("openapi",),
-        description="Swagger UI at /docs, with its OAuth2 redirect page; works offline.",
-    )
-    label = "Swagger UI"
-    factory = "swagger_ui"
-    subfolder = "swagger-ui"
-    files = FILES
-    npm_package = "swagger-ui-dist@5"
-    packages = PACKAGES
-    icon = "favicon-32x32.png"
 
-    def __init__(
-        self,
-        settings: DocsSettings,
-        *,
-        oauth2_redirect_url: str | None,
-        init_oauth: dict[str, Any] | None,
-    ) -> None:
-        super().__init__(settings)
-        self.oauth2_redirect_url = oauth2_redirect_url
-        self.init_oauth = init_oauth
+def _page_options(plugin: DocsUIPlugin, root_path: str) -> dict[str, Any]:
+    redirect = plugin.options["oauth2_redirect_url"]
+    return {
+        "oauth2_redirect_url": None if redirect is None else root_path + redirect,
+        "init_oauth": plugin.options["init_oauth"],
+    }
 
-    def routes(self, app: App, document_url: str, assets: Assets) -> list[BaseRoute]:
-        routes = super().routes(app, document_url, assets)
-        if self.oauth2_redirect_url is not None:
-            csp = self.settings.csp
 
-            async def oauth2_redirect(request: Request) -> Response:
-                root_path = request.scope.get("root_path", "").rstrip("/")
-                base, version = self.assets_base(root_path, assets)
-                return swagger_ui_oauth2_redirect_html(
-                    assets_url=base, csp=csp, assets_version=version
-                )
+def _redirect_route(plugin: DocsUIPlugin, assets: Assets) -> list[BaseRoute]:
+    redirect_url = plugin.options["oauth2_redirect_url"]
+    if redirect_url is None:
+        return []
+    csp = plugin.settings.csp
 
-            routes.append(
-                Route(
-                    self.oauth2_redirect_url,
-                    oauth2_redirect,
-                    methods=["GET"],
-                    name="swagger_oauth2_redirect",
-                    include_in_schema=False,
-                )
-            )
-        return routes
-
-    def render(self, urls: PageURLs, root_path: str) -> Response:
-        redirect = self.oauth2_redirect_url
-        return swagger_ui_html(
-            openapi_url=urls.openapi_url,
-            assets_url=urls.assets_url,
-            assets_version=urls.assets_version,
-            title=urls.title,
-            favicon_url=urls.favicon_url,
-            oauth2_redirect_url=None if redirect is None else root_path + redirect,
-            init_oauth=self.init_oauth,
-            config=self.settings.config,
-            csp=self.settings.csp,
+    async def oauth2_redirect(request: Request) -> Response:
+        root_path = request.scope.get("root_path", "").rstrip("/")
+        base, version = plugin.assets_base(root_path, assets)
+        return swagger_ui_oauth2_redirect_html(
+            assets_url=base, csp=csp, assets_version=version, integrity=assets.integrity
         )
+
+    route = Route(
+        redirect_url,
+        oauth2_redirect,
+        methods=["GET"],
+        name="swagger_oauth2_redirect",
+        include_in_schema=False,
+    )
+    return [route]
+
+
+SWAGGER_UI = DocsUI(
+    name="swagger",
+    factory="swagger_ui",
+    label="Swagger UI",
+    description="Swagger UI at /docs, with its OAuth2 redirect page; works offline.",
+    npm="swagger-ui-dist",
+    npm_folder="",
+    served=("swagger-ui-bundle.js", "swagger-ui.css", "oauth2-redirect.js", "favicon-32x32.png"),
+    optional=("favicon-32x32.png",),
+    icon="favicon-32x32.png",
+    legal=("LICENSE", "NOTICE", "package.json"),
+    page=swagger_ui_html,
+    path="/docs",
+    page_options=_page_options,
+    check_options=_check_options,
+    extra_routes=_redirect_route,
+    subfolder="swagger-ui",
+)
+
+#: Swagger UI on jsDelivr, the pinned version, for ``swagger_ui(cdn=True)`` and ``assets_url=``.
+SWAGGER_UI_CDN = SWAGGER_UI.cdn_url
 
 
 def swagger_ui(
@@ -243,7 +238,7 @@ def swagger_ui(
     cdn: bool = False,
     cdn_url: str = SWAGGER_UI_CDN,
     csp: CSPOption = True,
-) -> SwaggerUIPlugin:
+) -> DocsUIPlugin:
     """The Swagger UI plugin: ``App(plugins=[openapi(), swagger_ui()])``; needs ``openapi``.
 
     Serves the page at ``url`` (None: no page, for apps that serve their own with
@@ -255,30 +250,11 @@ def swagger_ui(
     ...). The OAuth2 redirect page is served at ``oauth2_redirect_url`` (None: not
     served).
 
-    The Swagger UI files come from an installed package (the ``docs`` extra) and are
-    served at ``assets_url``; ``assets_dir`` serves them from a folder instead (see
-    ``pegboard docs-assets``), and ``cdn=True`` has browsers load them from ``cdn_url``.
-    ``csp`` is the pages' Content-Security-Policy: True, False (none), or a dict of
-    extra sources by directive (``{"connect-src": ["https://api.example.com"]}``).
+    The Swagger UI files come from the ``swagger`` extra's package, checked against
+    their pinned hashes, and are served at ``assets_url``; ``assets_dir`` serves them
+    from a folder instead (see ``pegboard docs-assets``), and ``cdn=True`` has browsers
+    load them from ``cdn_url``. ``csp`` is the pages' Content-Security-Policy: True,
+    False (none), or a dict of extra sources by directive
+    (``{"connect-src": ["https://api.example.com"]}``).
     """
-    try:
-        settings = DocsSettings(
-            url=url,
-            title=title,
-            openapi_url=openapi_url,
-            favicon_url=favicon_url,
-            config=config or {},
-            assets_url=assets_url,
-            assets_dir=assets_dir,
-            cdn=cdn,
-            cdn_url=cdn_url,
-            csp=csp,
-        )
-        if oauth2_redirect_url is not None and not oauth2_redirect_url.startswith("/"):
-            raise ValueError(
-                f"URLs served by the app must start with '/', got {oauth2_redirect_url!r}."
-            )
-        oauth = _init_oauth(init_oauth)
-    except ValueError as exc:
-        raise PluginError(f"swagger_ui(): {exc}") from None
-    return SwaggerUIPlugin(settings, oauth2_redirect_url=oauth2_redirect_url, init_oauth=oauth)
+    return SWAGGER_UI.plugin(**locals())

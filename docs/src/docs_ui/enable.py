@@ -1,5 +1,5 @@
 from pegboard import App, HTTPException, Request
-from pegboard_docs import redoc, scalar, swagger_ui
+from pegboard_docs import elements, rapidoc, redoc, scalar, swagger_ui
 from pegboard_openapi import openapi
 
 app = App(
@@ -8,6 +8,8 @@ app = App(
         swagger_ui(),  # /docs
         redoc(),  # /redoc
         scalar(),  # /scalar
+        rapidoc(),  # /rapidoc
+        elements(),  # /elements
     ]
 )
 

@@ -13,8 +13,10 @@ _NONCE = re.compile(r"'nonce-([^']+)'")
 
 
 def links(html: str) -> list[str]:
-    """Every ``src`` and ``href`` of a page, unescaped."""
-    return [url.replace("&amp;", "&") for url in _LINKS.findall(html)]
+    """Every ``src`` and ``href`` of a page, unescaped, and the bundle its script imports."""
+    found = [url.replace("&amp;", "&") for url in _LINKS.findall(html)]
+    bundle = re.search(r"const bundle = (.*);\n", html)
+    return [*found, json.loads(bundle[1])] if bundle else found
 
 
 def policy(response: Any) -> dict[str, list[str]]:

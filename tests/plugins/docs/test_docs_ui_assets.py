@@ -1,8 +1,9 @@
-"""Finding the UIs' files (packages, folders) and serving them (ETags, caching, gzip)."""
+"""Finding the UIs' files (packages, checked against pins; folders) and serving them."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,13 +13,16 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from pegboard import App, PluginError
-from pegboard_docs import RedocPlugin, ScalarPlugin, SwaggerUIPlugin, redoc, swagger_ui
+from pegboard_docs import SWAGGER_UI, UIS, redoc, swagger_ui
 from pegboard_docs.assets import (
     AssetFile,
+    IntegrityError,
     PackageAssets,
+    file_sri,
     find_in_folder,
     find_in_package,
     locate_assets,
+    sri,
 )
 from pegboard_docs.serving import LONG_CACHE, AssetFiles, accepts_gzip, etag_matches
 from pegboard_openapi import openapi
@@ -176,66 +180,126 @@ def test_the_version_changes_with_the_files(tmp_path: Path) -> None:
     assert find_in_folder(tmp_path, FILES, "ui").version != before
 
 
+APP_JS = b"console.log(1);\n"
+PINNED = PackageAssets("pegboard_fake_assets", "fake==1", {"app.js": sri(APP_JS)})
+
+
 @pytest.fixture
 def fake_package(tmp_path: Path) -> Iterator[Path]:
     root = tmp_path / "site" / "pegboard_fake_assets"
-    for version in ("5.9.0", "5.10.0"):
-        folder = root / "vendor" / f"ui-{version}"
-        folder.mkdir(parents=True)
-        (folder / "app.js").write_text(version)
+    root.mkdir(parents=True)
+    (root / "__init__.py").write_text("")
+    (root / "app.js").write_bytes(APP_JS)
     sys.path.insert(0, str(tmp_path / "site"))
     yield root
     sys.path.remove(str(tmp_path / "site"))
     sys.modules.pop("pegboard_fake_assets", None)
 
 
+def test_sri_is_sha384_in_base64() -> None:
+    # The example of the Subresource Integrity spec's tools: `openssl dgst -sha384 -binary`.
+    assert sri(b"alert('Hello, world.');") == (
+        "sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO"
+    )
+
+
 def test_a_package_is_found_without_importing_it(fake_package: Path) -> None:
-    package = PackageAssets("pegboard_fake_assets", "fake", "vendor/ui-*", {"app.js": "app.js"})
-    found = find_in_package(package, FILES)
+    found = find_in_package(PINNED, FILES)
     assert found is not None
-    assert found.files["app.js"].read_text() == "5.10.0"  # the highest version, numerically
+    assert found.files == {"app.js": fake_package / "app.js"}
     assert "pegboard_fake_assets" not in sys.modules
 
 
-def test_a_package_missing_a_required_file_is_passed_over(fake_package: Path) -> None:
-    wrong = PackageAssets("pegboard_fake_assets", "fake", "vendor/ui-*", {"app.js": "no.js"})
-    assert find_in_package(wrong, FILES) is None
-    assert find_in_package(PackageAssets("pegboard_fake_assets", "f", "lib-*", {}), FILES) is None
-    assert find_in_package(PackageAssets("pegboard_absent", "f", "x", {}), FILES) is None
-    assert find_in_package(PackageAssets("pegboard_fake_assets.x.y", "f", "x", {}), FILES) is None
+def test_an_absent_package_is_none() -> None:
+    assert find_in_package(PackageAssets("pegboard_absent", "f", {}), FILES) is None
+    assert find_in_package(PackageAssets("pegboard_fake_assets.x.y", "f", {}), FILES) is None
 
 
-def test_the_folder_comes_before_the_cdn_and_the_cdn_before_packages(tmp_path: Path) -> None:
+def test_a_tampered_file_is_refused(fake_package: Path) -> None:
+    assert find_in_package(PINNED, FILES) is not None
+    (fake_package / "app.js").write_bytes(b"console.log(2);\n")
+    with pytest.raises(IntegrityError) as error:
+        find_in_package(PINNED, FILES)
+    assert str(error.value) == (
+        f"The installed fake==1 at {fake_package} does not match its pins: app.js is "
+        f"{sri(b'console.log(2);' + bytes([10]))}, pinned {sri(APP_JS)}. Reinstall it: "
+        f"pip install --force-reinstall 'fake==1'."
+    )
+
+
+def test_a_missing_or_unpinned_file_is_refused(fake_package: Path) -> None:
+    unpinned = PackageAssets("pegboard_fake_assets", "fake==1", {})
+    with pytest.raises(IntegrityError, match=r"app\.js has no pinned hash"):
+        find_in_package(unpinned, FILES)
+    (fake_package / "app.js").unlink()
+    with pytest.raises(IntegrityError, match=r"app\.js is missing"):
+        find_in_package(PINNED, FILES)
+
+
+def test_the_version_is_the_pins(fake_package: Path) -> None:
+    found = find_in_package(PINNED, FILES)
+    other = PackageAssets("pegboard_fake_assets", "fake==1", {"app.js": sri(APP_JS), "x": "y"})
+    assert found is not None
+    assert found.version != getattr(find_in_package(other, FILES), "version", None)
+
+
+def test_the_folder_comes_before_the_cdn_and_the_cdn_before_the_package(tmp_path: Path) -> None:
     (tmp_path / "app.js").write_text("x")
-    common = {"label": "UI", "factory": "ui", "files": FILES, "subfolder": "ui"}
-    installed = [PackageAssets("pegboard_absent", "absent", "x", {})]
+    common = {"label": "UI", "factory": "ui", "extra": "ui", "files": FILES, "subfolder": "ui"}
+    absent = PackageAssets("pegboard_absent", "absent", {})
     from_folder = locate_assets(
-        **common, packages=installed, assets_dir=tmp_path, cdn=False, cdn_url="https://c"
+        **common, package=absent, assets_dir=tmp_path, cdn=False, cdn_url="https://c"
     )
     assert from_folder.has("app.js")
     from_cdn = locate_assets(
-        **common, packages=installed, assets_dir=None, cdn=True, cdn_url="https://c/x/"
+        **common, package=absent, assets_dir=None, cdn=True, cdn_url="https://c/x/"
     )
     assert from_cdn.has("app.js")
     assert getattr(from_cdn, "base_url", None) == "https://c/x"
 
 
-# -- the real packages of the docs extra -------------------------------------------------
+# -- the real asset packages of the UI extras --------------------------------------------
 
 
-@pytest.mark.parametrize("plugin", [SwaggerUIPlugin, RedocPlugin, ScalarPlugin])
-def test_the_docs_extra_provides_every_file(plugin: type[SwaggerUIPlugin]) -> None:
-    found = find_in_package(plugin.packages[0], plugin.files)
-    assert found is not None, f"install {plugin.packages[0].requirement}"
-    assert set(found.files) == {file.name for file in plugin.files}
-    for path in found.files.values():
-        assert path.stat().st_size > 0
+@pytest.mark.parametrize("ui", sorted(UIS))
+def test_each_extra_provides_every_file_as_pinned(ui: str) -> None:
+    description = UIS[ui]
+    found = find_in_package(description.package, description.files)
+    assert found is not None, f"install {description.package.requirement}"
+    assert set(found.files) == {file.name for file in description.files}
+    assert set(description.pin.files) == set(found.files)
+    for name, path in found.files.items():
+        assert file_sri(path) == description.pin.files[name]
+        assert not name.endswith(".map")
 
 
-def test_swagger_ui_is_version_5() -> None:
-    found = find_in_package(SwaggerUIPlugin.packages[0], SwaggerUIPlugin.files)
-    assert found is not None
-    assert found.files["swagger-ui-bundle.js"].parent.name.startswith("swagger-ui-5.")
+@pytest.mark.parametrize("ui", sorted(UIS))
+def test_the_package_in_the_repository_is_the_pinned_one(ui: str) -> None:
+    root = Path(__file__).resolve().parents[3]
+    folder = root / "assets" / ui / f"pegboard_assets_{ui}"
+    pin = UIS[ui].pin
+    for name, digest in pin.files.items():
+        assert sri((folder / name).read_bytes()) == digest
+    assert f'version = "{pin.version}"' in (folder.parent / "pyproject.toml").read_text()
+    pyproject = (root / "pyproject.toml").read_text()
+    assert f'{ui} = ["pegboard-assets-{ui}=={pin.version}"]' in pyproject
+    assert not any(path.suffix == ".map" for path in folder.iterdir())
+
+
+def test_a_tampered_installed_file_stops_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A copy of the installed Swagger UI package, one byte changed, found first.
+    installed = find_in_package(SWAGGER_UI.package, SWAGGER_UI.files)
+    assert installed is not None
+    copy = tmp_path / "site" / "pegboard_assets_swagger"
+    shutil.copytree(next(iter(installed.files.values())).parent, copy)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    App(plugins=[openapi(), swagger_ui()])  # the copy is intact: fine
+    css = copy / "swagger-ui.css"
+    css.write_bytes(css.read_bytes().replace(b"}", b"};", 1))
+    with pytest.raises(IntegrityError, match=r"swagger-ui.css is sha384-.*, pinned sha384-"):
+        App(plugins=[openapi(), swagger_ui()])
 
 
 def test_the_real_bundles_are_served_compressed() -> None:

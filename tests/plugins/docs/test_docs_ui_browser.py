@@ -1,4 +1,4 @@
-"""The three UIs in a real browser: each shows every operation, under its strict CSP, offline.
+"""The five UIs in a real browser: each shows every operation, under its strict CSP, offline.
 
 The example app is the docs sample ``docs/src/docs_ui/enable.py``, served by uvicorn
 on 127.0.0.1. Screenshots land in each test's ``tmp_path``.
@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.responses import Response
 
 from pegboard import App
 from pegboard.routing import Route
-from pegboard_docs import SwaggerUIPlugin, redoc, scalar, swagger_ui
-from pegboard_docs.assets import find_in_package
+from pegboard_docs import SWAGGER_UI, UIS, redoc, redoc_html, scalar, swagger_ui, swagger_ui_html
+from pegboard_docs.assets import find_in_package, sri
 from pegboard_docs.cli import fetch_assets
 from pegboard_openapi import get_openapi, openapi
 
@@ -128,7 +129,57 @@ def test_redoc_and_scalar_show_every_operation_name(
     assert (tmp_path / f"{path[1:]}.png").stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("path", ["/docs", "/redoc", "/scalar"])
+# Text in the page and in every (open) shadow root: RapiDoc renders inside its own.
+_DEEP_TEXT = """() => {
+    const parts = [document.body.innerText];
+    const walk = (root) => {
+        for (const element of root.querySelectorAll("*")) {
+            if (element.shadowRoot) {
+                parts.push(element.shadowRoot.textContent);
+                walk(element.shadowRoot);
+            }
+        }
+    };
+    walk(document);
+    return parts.join("\\n");
+}"""
+
+
+def test_rapidoc_shows_every_operation_name(
+    browser: Any, live_url: str, example_app: App, tmp_path: Path
+) -> None:
+    names = [summary for _, _, summary in operations(example_app)]
+    with visit(browser, f"{live_url}/rapidoc", wait_for="rapi-doc") as result:
+        page = result.page
+        page.wait_for_function(
+            f"names => names.every(name => ({_DEEP_TEXT})().includes(name))",
+            arg=names,
+            timeout=30_000,
+        )
+        assert page.title() == "Shop - RapiDoc"
+        assert page.evaluate("document.characterSet") == "UTF-8"
+        page.screenshot(path=tmp_path / "rapidoc.png")
+        check_clean(result)
+    assert (tmp_path / "rapidoc.png").stat().st_size > 10_000
+
+
+def test_elements_shows_every_operation_name(
+    browser: Any, live_url: str, example_app: App, tmp_path: Path
+) -> None:
+    with visit(browser, f"{live_url}/elements", wait_for="elements-api") as result:
+        page = result.page
+        # Elements lists a tag's operations in its sidebar once the tag is opened.
+        show_operation_names(page, operations_by_tag(example_app))
+        page.get_by_text("Read one item", exact=True).first.click()
+        page.get_by_text("/items/{item_id}", exact=True).first.wait_for(timeout=10_000)
+        assert page.title() == "Shop - Elements"
+        assert page.evaluate("document.characterSet") == "UTF-8"
+        page.screenshot(path=tmp_path / "elements.png")
+        check_clean(result)
+    assert (tmp_path / "elements.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/scalar", "/rapidoc", "/elements"])
 def test_the_pages_carry_their_policy(browser: Any, live_url: str, path: str) -> None:
     with visit(browser, f"{live_url}{path}") as result:
         policy = result.response.headers["content-security-policy"]
@@ -180,7 +231,7 @@ def test_the_oauth2_redirect_page_hands_the_code_back(browser: Any, live_url: st
 
 def test_swagger_ui_from_a_folder(browser: Any, tmp_path: Path) -> None:
     # The files of the installed package, copied into a folder of our own.
-    installed = find_in_package(SwaggerUIPlugin.packages[0], SwaggerUIPlugin.files)
+    installed = find_in_package(SWAGGER_UI.package, SWAGGER_UI.files)
     assert installed is not None
     folder = tmp_path / "assets" / "swagger-ui"
     folder.mkdir(parents=True)
@@ -255,3 +306,31 @@ def test_the_uis_fetched_from_npm_work_offline(
                     if (v["directive"], v["blocked"])
                     not in {("style-src-elem", "inline"), ("worker-src", "blob")}
                 ] == []
+
+
+@pytest.mark.parametrize("ui", ["swagger", "redoc"])
+def test_the_browser_refuses_a_file_that_differs_from_its_pin(
+    browser: Any, ui: str, tmp_path: Path
+) -> None:
+    # The page says the bundle has another hash: the browser must not run the bundle.
+    wrong = {name: sri(b"another file") for name in UIS[ui].pin.files}
+    render = {"swagger": swagger_ui_html, "redoc": redoc_html}[ui]
+    app = App(plugins=[openapi(title="Pinned"), swagger_ui(), redoc()])
+
+    @app.get("/ping", summary="Ping the app")
+    async def ping() -> str:
+        return "pong"
+
+    @app.get("/tampered", include_in_schema=False)
+    async def tampered() -> Response:
+        assets = {"swagger": "/docs/assets", "redoc": "/redoc/assets"}[ui]
+        return render(openapi_url="/openapi.json", assets_url=assets, integrity=wrong)
+
+    with serve(app) as url:
+        with visit(browser, f"{url}/tampered") as result:
+            result.page.wait_for_timeout(3_000)
+            assert "Ping the app" not in result.page.evaluate("document.body.innerText")
+            assert result.errors  # the bundle never ran
+        path = {"swagger": "/docs", "redoc": "/redoc"}[ui]
+        with visit(browser, f"{url}{path}") as result:  # the real pins: it runs
+            result.page.get_by_text("Ping the app").first.wait_for(timeout=30_000)

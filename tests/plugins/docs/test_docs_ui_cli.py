@@ -19,8 +19,9 @@ from starlette.testclient import TestClient
 
 from pegboard import App
 from pegboard.testing import invoke_cli
-from pegboard_docs import redoc, scalar, swagger_ui
+from pegboard_docs import UIS, redoc, scalar, swagger_ui
 from pegboard_docs.cli import docs_assets_command
+from pegboard_docs.npm import Packed, take_files
 from pegboard_openapi import openapi
 
 # The layout of each real package: its name and the files the UIs use.
@@ -36,6 +37,8 @@ PACKAGES = {
     ],
     "redoc": ["bundles/redoc.standalone.js", "bundles/redoc.js", "LICENSE", "package.json"],
     "@scalar/api-reference": ["dist/browser/standalone.js", "dist/index.js", "package.json"],
+    "rapidoc": ["dist/rapidoc-min.js", "dist/rapidoc-min.js.map", "LICENSE.txt", "package.json"],
+    "@stoplight/elements": ["web-components.min.js", "styles.min.css", "index.js", "LICENSE"],
 }
 
 FAKE_NPM = """\
@@ -85,7 +88,7 @@ def run(*args: str) -> click.testing.Result:
     return CliRunner().invoke(docs_assets_command, list(args), catch_exceptions=False)
 
 
-def test_fetches_the_three_uis(npm: Path, tmp_path: Path) -> None:
+def test_fetches_the_five_uis(npm: Path, tmp_path: Path) -> None:
     target = tmp_path / "docs-assets"
     result = run(str(target), "--npm", str(npm))
     assert result.exit_code == 0, result.output
@@ -93,8 +96,11 @@ def test_fetches_the_three_uis(npm: Path, tmp_path: Path) -> None:
         f"swagger-ui-dist@9.9.9 -> {target / 'swagger-ui'}",
         f"redoc@9.9.9 -> {target / 'redoc'}",
         f"@scalar/api-reference@9.9.9 -> {target / 'scalar'}",
+        f"rapidoc@9.9.9 -> {target / 'rapidoc'}",
+        f"@stoplight/elements@9.9.9 -> {target / 'elements'}",
         f"Serve them with: swagger_ui(assets_dir={str(target)!r}), "
-        f"redoc(assets_dir={str(target)!r}), scalar(assets_dir={str(target)!r})",
+        f"redoc(assets_dir={str(target)!r}), scalar(assets_dir={str(target)!r}), "
+        f"rapidoc(assets_dir={str(target)!r}), elements(assets_dir={str(target)!r})",
     ]
     assert sorted(p.name for p in (target / "swagger-ui").iterdir()) == [
         "LICENSE",
@@ -116,11 +122,18 @@ def test_fetches_the_three_uis(npm: Path, tmp_path: Path) -> None:
     assert (target / "redoc/redoc.standalone.js").read_text() == (
         "// redoc bundles/redoc.standalone.js"
     )
-    assert [call[:2] for call in calls(npm)] == [
-        ["pack", "swagger-ui-dist@5"],
-        ["pack", "redoc@3"],
-        ["pack", "@scalar/api-reference@1"],
+    assert sorted(p.name for p in (target / "rapidoc").iterdir()) == [
+        "LICENSE.txt",
+        "package.json",
+        "rapidoc-min.js",
     ]
+    assert sorted(p.name for p in (target / "elements").iterdir()) == [
+        "LICENSE",
+        "styles.min.css",
+        "web-components.min.js",
+    ]
+    # The pinned versions by default: the files served offline.
+    assert [call[:2] for call in calls(npm)] == [["pack", ui.npm_spec] for ui in UIS.values()]
 
 
 def test_the_folder_serves_all_three(npm: Path, tmp_path: Path) -> None:
@@ -172,7 +185,7 @@ def test_a_package_without_the_files(npm: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert (
         "redoc@9.9.9 has no swagger-ui-bundle.js; is it the package Swagger UI ships as? "
-        "The default is swagger-ui-dist@5."
+        f"The default is {UIS['swagger'].npm_spec}."
     ) in result.output
     assert not (tmp_path / "out").exists()
 
@@ -196,9 +209,32 @@ def test_npm_output_without_json(tmp_path: Path) -> None:
         "print('redoc-2.0.0.tgz')\n"
     )
     script.chmod(0o755)
-    result = run(str(tmp_path / "out"), "--ui", "redoc", "--npm", str(script))
+    result = run(str(tmp_path / "out"), "--ui", "redoc", "--redoc", "redoc@2", "--npm", str(script))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"redoc@3 -> {tmp_path / 'out' / 'redoc'}")
+    assert result.output.startswith(f"redoc@2 -> {tmp_path / 'out' / 'redoc'}")
+
+
+def test_the_pinned_version_must_match_its_pins(tmp_path: Path) -> None:
+    # A tarball that says it is the pinned ReDoc but holds another file is refused.
+    script = tmp_path / "npm"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import io, json, sys, tarfile\n"
+        "into = sys.argv[sys.argv.index('--pack-destination') + 1]\n"
+        "with tarfile.open(into + '/redoc.tgz', 'w:gz') as tar:\n"
+        "    info = tarfile.TarInfo('package/bundles/redoc.standalone.js')\n"
+        "    tar.addfile(info, io.BytesIO(b''))\n"
+        f"print(json.dumps([{{'name': 'redoc', 'version': {UIS['redoc'].pin.version!r}, "
+        "'filename': 'redoc.tgz'}]))\n"
+    )
+    script.chmod(0o755)
+    result = run(str(tmp_path / "out"), "--ui", "redoc", "--npm", str(script))
+    assert result.exit_code == 1
+    assert (
+        f"{UIS['redoc'].npm_spec}'s redoc.standalone.js does not match its pin "
+        f"{UIS['redoc'].pin.files['redoc.standalone.js']}"
+    ) in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_command_is_added_to_the_pegboard_cli() -> None:
@@ -209,16 +245,12 @@ def test_the_command_is_added_to_the_pegboard_cli() -> None:
 
 def test_tarballs_are_read_not_extracted(tmp_path: Path) -> None:
     # A member that climbs out of the package is never written anywhere.
-    from pegboard_docs.cli import _unpack
-    from pegboard_docs.redoc_page import RedocPlugin
-
     tarball = tmp_path / "evil.tgz"
     with tarfile.open(tarball, "w:gz") as tar:
         for name in ("package/bundles/redoc.standalone.js", "package/../../escaped.js"):
             info = tarfile.TarInfo(name)
             info.size = 2
             tar.addfile(info, io.BytesIO(b"ok"))
-    written = _unpack(tarball, RedocPlugin, tmp_path / "out", "evil@1")
-    assert written == ["redoc.standalone.js"]
+    taken = take_files(Packed(tarball, "evil", "1", ""), UIS["redoc"])
+    assert taken == {"redoc.standalone.js": b"ok"}
     assert not (tmp_path.parent / "escaped.js").exists()
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["redoc.standalone.js"]

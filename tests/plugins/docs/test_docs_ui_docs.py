@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from pegboard import PluginError
-from pegboard_docs import RedocPlugin, ScalarPlugin, SwaggerUIPlugin
+from pegboard_docs import UIS
 from pegboard_docs.assets import find_in_package
 
 from .pages import fetch_links, inline_json, links, policy
@@ -37,21 +37,30 @@ def test_the_page_includes_every_sample_once() -> None:
 
 def test_the_page_quotes_the_real_error_and_defaults() -> None:
     text = " ".join(PAGE.read_text().split())
+    version = UIS["swagger"].pin.version
     assert (
         "swagger_ui() found no Swagger UI files to serve. Install them with pip install "
-        "'pegboard[swagger]' (or just swagger-ui-bundle-v2); or fetch them into a folder with "
-        "'pegboard docs-assets DIR' and pass swagger_ui(assets_dir=DIR); or load them from a "
-        "CDN with swagger_ui(cdn=True)."
+        f"'pegboard[swagger]' (or just pegboard-assets-swagger=={version}); or fetch them into "
+        "a folder with 'pegboard docs-assets DIR' and pass swagger_ui(assets_dir=DIR); or "
+        "load them from a CDN with swagger_ui(cdn=True)."
     ) in text
-    for plugin in (SwaggerUIPlugin, RedocPlugin, ScalarPlugin):
-        assert f"`{plugin.packages[0].requirement}`" in text
-        assert f"`{plugin.npm_package}`" in text
+    for ui in UIS.values():
+        assert f"`{ui.package.requirement}`" in text
+        assert f"`{ui.npm_spec}`" in text
+        assert ui.cdn_url in text
 
 
 def test_enable(load_sample: Load) -> None:
     app = load_sample("docs/src/docs_ui/enable.py").app
     with TestClient(app) as client:
-        for path in ("/docs", "/redoc", "/scalar", "/docs/oauth2-redirect"):
+        for path in (
+            "/docs",
+            "/redoc",
+            "/scalar",
+            "/rapidoc",
+            "/elements",
+            "/docs/oauth2-redirect",
+        ):
             page = client.get(path)
             assert page.status_code == 200
             assert set(fetch_links(client, page.text).values()) == {200}
@@ -98,13 +107,9 @@ def test_cdn(load_sample: Load) -> None:
     app = load_sample("docs/src/docs_ui/cdn.py").app
     with TestClient(app) as client:
         swagger = client.get("/docs").text
-        assert "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js" in links(
-            swagger
-        )
+        assert f"{UIS['swagger'].cdn_url}/swagger-ui-bundle.js" in links(swagger)
         redoc = client.get("/redoc").text
-        assert inline_json(redoc, "bundle") == (
-            "https://cdn.jsdelivr.net/npm/redoc@3/bundles/redoc.standalone.js"
-        )
+        assert inline_json(redoc, "bundle") == f"{UIS['redoc'].cdn_url}/redoc.standalone.js"
         scalar = client.get("/scalar")
         assert (
             "https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.46.4/dist/browser/standalone.js"
@@ -116,12 +121,12 @@ def test_cdn(load_sample: Load) -> None:
 
 def test_folder(load_sample: Load, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # A folder as `pegboard docs-assets` writes it, from the installed packages' files.
-    for plugin in (SwaggerUIPlugin, RedocPlugin, ScalarPlugin):
-        installed = find_in_package(plugin.packages[0], plugin.files)
+    for ui in UIS.values():
+        installed = find_in_package(ui.package, ui.files)
         assert installed is not None
-        (tmp_path / plugin.subfolder).mkdir()
+        (tmp_path / ui.subfolder).mkdir()
         for name, path in installed.files.items():
-            shutil.copy(path, tmp_path / plugin.subfolder / name)
+            shutil.copy(path, tmp_path / ui.subfolder / name)
     monkeypatch.setenv("DOCS_ASSETS", str(tmp_path))
     app = load_sample("docs/src/docs_ui/folder.py").app
     with TestClient(app) as client:

@@ -1,7 +1,9 @@
-"""The swagger, redoc and scalar plugins: enabling, routes, options, and their mistakes."""
+"""The five docs UI plugins: enabling, routes, options, and their mistakes."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,25 +14,42 @@ from starlette.testclient import TestClient
 from pegboard import App, PluginError
 from pegboard.testing import check_plugin
 from pegboard_docs import (
-    RedocPlugin,
-    ScalarPlugin,
-    SwaggerUIPlugin,
+    SWAGGER_UI_CDN,
+    UIS,
+    DocsUIPlugin,
+    elements,
+    rapidoc,
     redoc,
     scalar,
     swagger_ui,
 )
-from pegboard_docs.assets import PackageAssets
 from pegboard_openapi import get_openapi, openapi
 
 from .pages import fetch_links, inline_json, links, nonce_of, policy
 
-FACTORIES: dict[str, Callable[..., Any]] = {"swagger": swagger_ui, "redoc": redoc, "scalar": scalar}
-PAGES = {"swagger": "/docs", "redoc": "/redoc", "scalar": "/scalar"}
+FACTORIES: dict[str, Callable[..., Any]] = {
+    "swagger": swagger_ui,
+    "redoc": redoc,
+    "scalar": scalar,
+    "rapidoc": rapidoc,
+    "elements": elements,
+}
+PAGES = {
+    "swagger": "/docs",
+    "redoc": "/redoc",
+    "scalar": "/scalar",
+    "rapidoc": "/rapidoc",
+    "elements": "/elements",
+}
 BUNDLES = {
     "swagger": "/docs/assets/swagger-ui-bundle.js",
     "redoc": "/redoc/assets/redoc.standalone.js",
     "scalar": "/scalar/assets/standalone.js",
+    "rapidoc": "/rapidoc/assets/rapidoc-min.js",
+    "elements": "/elements/assets/web-components.min.js",
 }
+#: The UIs that set inline styles without a nonce; their pages allow inline styles.
+INLINE_STYLES = {"scalar", "rapidoc", "elements"}
 ui_names = pytest.mark.parametrize("ui", sorted(FACTORIES))
 
 
@@ -71,13 +90,20 @@ def test_each_plugin_needs_openapi(ui: str) -> None:
 
 
 def test_plugins_enable_by_name() -> None:
-    app = App(plugins=["openapi", "swagger", "redoc", "scalar"])
-    assert app.plugins == ["openapi", "swagger", "redoc", "scalar"]
-    assert isinstance(app.plugin_manager.get_plugin("swagger"), SwaggerUIPlugin)
-    assert isinstance(app.plugin_manager.get_plugin("redoc"), RedocPlugin)
-    assert isinstance(app.plugin_manager.get_plugin("scalar"), ScalarPlugin)
+    app = App(plugins=["openapi", *PAGES])
+    assert app.plugins == ["openapi", *PAGES]
+    for name in PAGES:
+        plugin = app.plugin_manager.get_plugin(name)
+        assert isinstance(plugin, DocsUIPlugin)
+        assert plugin.ui is UIS[name]
     with TestClient(app) as client:
-        assert [client.get(p).status_code for p in PAGES.values()] == [200, 200, 200]
+        assert [client.get(p).status_code for p in PAGES.values()] == [200] * 5
+
+
+def test_one_class_serves_every_ui() -> None:
+    plugins = [factory() for factory in FACTORIES.values()]
+    assert {type(plugin) for plugin in plugins} == {DocsUIPlugin}
+    assert [plugin.ui.factory for plugin in plugins] == [f.__name__ for f in FACTORIES.values()]
 
 
 def test_the_pages_are_not_in_the_document() -> None:
@@ -109,28 +135,37 @@ def test_a_document_served_elsewhere_joins_the_policy() -> None:
 
 @ui_names
 def test_titles_default_to_the_documents(ui: str) -> None:
-    label = {"swagger": "Swagger UI", "redoc": "ReDoc", "scalar": "Scalar"}[ui]
+    label = {
+        "swagger": "Swagger UI",
+        "redoc": "ReDoc",
+        "scalar": "Scalar",
+        "rapidoc": "RapiDoc",
+        "elements": "Elements",
+    }[ui]
     with TestClient(make(FACTORIES[ui]())) as client:
         assert f"<title>Shop - {label}</title>" in client.get(PAGES[ui]).text
     with TestClient(make(FACTORIES[ui](title="A <b>title</b>"))) as client:
         assert "<title>A &lt;b&gt;title&lt;/b&gt;</title>" in client.get(PAGES[ui]).text
 
 
-@ui_names
-def test_favicons(ui: str) -> None:
-    with TestClient(make(FACTORIES[ui]())) as client:
-        icon = next(u for u in links(client.get(PAGES[ui]).text) if "favicon" in u)
+def test_swagger_uis_own_favicon() -> None:
+    with TestClient(make(swagger_ui())) as client:
+        icon = next(u for u in links(client.get("/docs").text) if "favicon" in u)
         response = client.get(icon)
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("image/")
+
+
+@ui_names
+def test_favicons(ui: str) -> None:
     with TestClient(make(FACTORIES[ui](favicon_url="https://example.com/i.png"))) as client:
         page = client.get(PAGES[ui])
         assert '<link rel="icon" href="https://example.com/i.png">' in page.text
         assert "https://example.com" in policy(page)["img-src"]
 
 
-def test_without_an_icon_the_page_asks_for_none(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(RedocPlugin, "icon", None)
+def test_without_an_icon_the_page_asks_for_none() -> None:
+    assert UIS["redoc"].icon is None  # the npm package has none
     with TestClient(make(redoc())) as client:
         assert '<link rel="icon" href="data:,">' in client.get("/redoc").text
 
@@ -173,6 +208,31 @@ def test_swagger_config_is_passed_through() -> None:
         "syntaxHighlight": {"theme": "obsidian"},
         "docExpansion": "none",
     }
+
+
+def test_rapidoc_and_elements_config_becomes_attributes() -> None:
+    app = make(
+        rapidoc(config={"theme": "dark", "show-info": False, "nav-item-spacing": 'a"b'}),
+        elements(config={"hideTryIt": True, "layout": "stacked"}),
+    )
+    with TestClient(app) as client:
+        assert (
+            '<rapi-doc show-header="false" load-fonts="false" allow-spec-url-load="false" '
+            'allow-spec-file-load="false" theme="dark" show-info="false" '
+            'nav-item-spacing="a&quot;b" spec-url="/openapi.json"></rapi-doc>'
+        ) in client.get("/rapidoc").text
+        assert (
+            '<elements-api router="hash" layout="stacked" hideTryIt="true" '
+            'apiDescriptionUrl="/openapi.json"></elements-api>'
+        ) in client.get("/elements").text
+
+
+@pytest.mark.parametrize("factory", [rapidoc, elements])
+def test_attribute_config_refuses_what_is_no_attribute(factory: Callable[..., Any]) -> None:
+    with pytest.raises(PluginError, match=r"must be a string, number or boolean; got dict"):
+        factory(config={"theme": {"dark": True}})
+    with pytest.raises(PluginError, match=r"'a b', which is not an attribute name"):
+        factory(config={"a b": "x"})
 
 
 def test_redoc_and_scalar_config_is_passed_through() -> None:
@@ -234,7 +294,7 @@ def test_paths_are_configurable(ui: str) -> None:
 
 @ui_names
 def test_cdn_mode_serves_no_files(ui: str) -> None:
-    cdn = {"swagger": "swagger-ui-dist@5", "redoc": "redoc@3", "scalar": "api-reference@1"}[ui]
+    cdn = UIS[ui].npm_spec  # the pinned version, as served offline
     with TestClient(make(FACTORIES[ui](cdn=True))) as client:
         page = client.get(PAGES[ui])
         assert client.get(BUNDLES[ui]).status_code == 404
@@ -262,25 +322,26 @@ def test_redoc_loads_its_bundle_from_the_cdn_url() -> None:
 def test_swagger_redirect_page_in_cdn_mode() -> None:
     with TestClient(make(swagger_ui(cdn=True))) as client:
         redirect = client.get("/docs/oauth2-redirect")
-    assert links(redirect.text) == [
-        "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/oauth2-redirect.js"
-    ]
+    assert links(redirect.text) == [f"{SWAGGER_UI_CDN}/oauth2-redirect.js"]
+    assert (
+        f"https://cdn.jsdelivr.net/npm/swagger-ui-dist@{UIS['swagger'].pin.version}"
+        == SWAGGER_UI_CDN
+    )
 
 
 @ui_names
 def test_no_files_and_no_cdn_fails_when_the_app_is_made(
     ui: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plugin_class = {"swagger": SwaggerUIPlugin, "redoc": RedocPlugin, "scalar": ScalarPlugin}[ui]
-    requirement = plugin_class.packages[0].requirement
-    missing = PackageAssets("pegboard_no_such_package", requirement, "x", {})
-    monkeypatch.setattr(plugin_class, "packages", (missing,))
-    factory = plugin_class.factory
+    monkeypatch.setattr("pegboard_docs.assets.find_in_package", lambda package, files: None)
+    description = UIS[ui]
+    factory = description.factory
     with pytest.raises(PluginError) as error:
         make(FACTORIES[ui]())
     message = str(error.value)
-    assert f"{factory}() found no {plugin_class.label} files to serve" in message
+    assert f"{factory}() found no {description.label} files to serve" in message
     assert f"pip install 'pegboard[{ui}]'" in message
+    requirement = f"pegboard-assets-{ui}=={description.pin.version}"
     assert f"(or just {requirement})" in message
     assert "pegboard docs-assets DIR" in message
     assert f"{factory}(assets_dir=DIR)" in message
@@ -295,10 +356,11 @@ def test_every_response_has_its_own_nonce(ui: str) -> None:
     assert nonce_of(first) != nonce_of(second)
     for page in (first, second):
         nonce = nonce_of(page)
-        assert f'<script nonce="{nonce}"' in page.text or f'type="module" nonce="{nonce}"' in (
-            page.text
-        )
-        assert page.text.count(nonce) >= 2  # the meta tag and each inline element
+        if ui in ("swagger", "redoc", "scalar"):  # the others have no inline script
+            assert f'<script nonce="{nonce}"' in page.text or (
+                f'type="module" nonce="{nonce}"' in page.text
+            )
+        assert f'<meta property="csp-nonce" content="{nonce}">' in page.text
         assert page.headers["cache-control"] == "no-store"
 
 
@@ -307,7 +369,7 @@ def test_the_policy(ui: str) -> None:
     with TestClient(make(FACTORIES[ui]())) as client:
         page = client.get(PAGES[ui])
     nonce = f"'nonce-{nonce_of(page)}'"
-    styles = ["'self'", "'unsafe-inline'"] if ui == "scalar" else ["'self'", nonce]
+    styles = ["'self'", "'unsafe-inline'"] if ui in INLINE_STYLES else ["'self'", nonce]
     assert policy(page) == {
         "default-src": ["'none'"],
         "script-src": ["'self'", nonce],
@@ -342,9 +404,10 @@ def test_inline_json_cannot_close_the_script() -> None:
 
 
 def test_the_plugins_say_what_they_are() -> None:
-    assert repr(swagger_ui()) == "SwaggerUIPlugin(url='/docs')"
-    assert repr(redoc(url=None)) == "RedocPlugin(url=None)"
-    assert SwaggerUIPlugin.plugin_info.requires == ("openapi",)
+    assert repr(swagger_ui()) == "swagger_ui(url='/docs')"
+    assert repr(redoc(url=None)) == "redoc(url=None)"
+    assert swagger_ui().plugin_info.requires == ("openapi",)
+    assert elements().plugin_info.name == "elements"
     assert get_openapi(make(scalar()))["info"]["title"] == "Shop"
 
 
@@ -371,7 +434,61 @@ def test_mistakes_are_refused_by_the_factory(options: dict[str, Any], message: s
     assert message in str(error.value)
 
 
-@pytest.mark.parametrize("factory", [redoc, scalar])
-def test_redoc_and_scalar_refuse_mistakes_too(factory: Callable[..., Any]) -> None:
+@pytest.mark.parametrize("factory", [redoc, scalar, rapidoc, elements])
+def test_the_other_uis_refuse_mistakes_too(factory: Callable[..., Any]) -> None:
     with pytest.raises(PluginError, match=rf"^{factory.__name__}\(\): .*'docs'"):
         factory(url="docs")
+
+
+_INTEGRITY = re.compile(r'(?:src|href)="([^"?]+)[^"]*" integrity="([^"]+)" crossorigin="anonymous"')
+#: ReDoc's bundle is imported by its inline script: its hash is in an import map.
+PINNED_TAGS = sorted(set(FACTORIES) - {"redoc"})
+
+
+def integrity_of(html: str) -> dict[str, str]:
+    """The integrity attribute of each linked file, by file name."""
+    return {url.rsplit("/", 1)[1]: value for url, value in _INTEGRITY.findall(html)}
+
+
+@pytest.mark.parametrize("ui", PINNED_TAGS)
+def test_pinned_files_are_linked_with_their_integrity(ui: str) -> None:
+    pins = UIS[ui].pin.files
+    for plugin in (FACTORIES[ui](), FACTORIES[ui](cdn=True)):
+        with TestClient(make(plugin)) as client:
+            found = integrity_of(client.get(PAGES[ui]).text)
+        assert found
+        assert found == {name: pins[name] for name in found}
+
+
+@pytest.mark.parametrize("ui", PINNED_TAGS)
+def test_files_of_unknown_version_carry_no_integrity(ui: str, tmp_path: Any) -> None:
+    other_cdn = FACTORIES[ui](cdn=True, cdn_url="https://cdn.example.com/ui@latest")
+    with TestClient(make(other_cdn)) as client:
+        assert integrity_of(client.get(PAGES[ui]).text) == {}
+    for file in UIS[ui].files:
+        (tmp_path / file.name).write_text("x")
+    with TestClient(make(FACTORIES[ui](assets_dir=tmp_path))) as client:
+        assert integrity_of(client.get(PAGES[ui]).text) == {}
+
+
+def test_the_redirect_page_links_its_script_with_its_integrity() -> None:
+    with TestClient(make(swagger_ui())) as client:
+        found = integrity_of(client.get("/docs/oauth2-redirect").text)
+    assert found == {"oauth2-redirect.js": UIS["swagger"].pin.files["oauth2-redirect.js"]}
+
+
+def test_redocs_bundle_is_pinned_by_an_import_map() -> None:
+    pinned = UIS["redoc"].pin.files["redoc.standalone.js"]
+    for plugin in (redoc(), redoc(cdn=True)):
+        with TestClient(make(plugin)) as client:
+            page = client.get("/redoc")
+        bundle = inline_json(page.text, "bundle")
+        import_map = re.search(r'<script type="importmap" nonce="([^"]+)">(.*)</script>', page.text)
+        assert import_map is not None
+        assert import_map[1] == nonce_of(page)
+        assert json.loads(import_map[2]) == {"integrity": {bundle: pinned}}
+        assert inline_json(page.text, "integrity") == pinned  # for the classic-script path
+    with TestClient(make(redoc(cdn=True, cdn_url="https://cdn.example.com/redoc"))) as client:
+        page = client.get("/redoc")
+    assert "importmap" not in page.text
+    assert inline_json(page.text, "integrity") is None
