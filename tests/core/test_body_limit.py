@@ -175,3 +175,22 @@ class _Passthrough:
 def test_no_limit_leaves_raw_routes_unlimited():
     app = App(plugins=[], routes=[Route("/", echo, methods=["POST"])], max_body_size=None)
     assert len(TestClient(app).post("/", content=b"x" * 2_000_000).content) == 2_000_000
+
+
+def test_who_answers_a_body_over_the_app_limit():
+    def build(middleware: list[Middleware]) -> TestClient:
+        app = App(plugins=[], max_body_size=5, middleware=middleware)
+
+        @app.post("/")
+        async def read(request: Request) -> int:
+            return len(await request.body())
+
+        return TestClient(app)
+
+    # A pegboard route answers itself, with a JSON detail...
+    response = build([]).post("/", content=b"123456")
+    assert response.status_code == 413
+    assert "limit of 5 bytes" in response.json()["detail"]
+    # ...but in front of middleware, Starlette's limit answers first, as in Starlette.
+    response = build([Middleware(_Passthrough)]).post("/", content=b"123456")
+    assert (response.status_code, response.text) == (413, "Content Too Large")

@@ -268,20 +268,11 @@ def test_body_size_limit_refuses_declared_oversized_bodies():
     async def upload(request: Request) -> int:
         return len(await request.body())
 
-    @app.post("/small", max_body_size=5)
-    async def small(request: Request) -> int:
-        return len(await request.body())
-
     client = client_for(app)
     assert client.post("/upload", content=b"x" * 10).json() == 10
-    # Over the app-wide limit: Starlette's own middleware answers, before any middleware.
     response = client.post("/upload", content=b"x" * 11)
     assert response.status_code == 413
-    assert response.text == "Content Too Large"
-    # Over a route's smaller limit: the route refuses it, with a JSON detail.
-    response = client.post("/small", content=b"x" * 6)
-    assert response.status_code == 413
-    assert "limit of 5 bytes" in response.json()["detail"]
+    assert "limit of 10 bytes" in response.json()["detail"]
 
 
 def test_body_size_limit_counts_streamed_chunks():

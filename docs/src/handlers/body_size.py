@@ -8,11 +8,6 @@ async def add_note(request: Request) -> int:
     return len(await request.body())
 
 
-@app.post("/avatars", max_body_size=1024)  # smaller: 1 KiB
-async def set_avatar(request: Request) -> int:
-    return len(await request.body())
-
-
 @app.post("/photos", max_body_size=20 * 1024 * 1024)  # this route: 20 MiB
 async def upload_photo(request: Request) -> int:
     size = 0
