@@ -7,10 +7,12 @@ into a run of Starlette's test suite. Before the test modules are imported, it p
 arguments and Starlette's defaults (``max_body_size=None``, where pegboard's own
 default is 1 MiB): the adapter adds no behaviour of its own.
 
-``--json-errors=set-aside`` removes exactly the two documented JSON error handlers
-(``{"detail": ...}`` for Starlette's ``HTTPException`` and the JSON 500, see
-docs/errors.md) from each app, unless the test installed its own for those keys;
-Starlette's defaults then answer, so only the deliberate differences are excused.
+``--json-errors=set-aside`` sets aside pegboard's documented deliberate differences
+and nothing else: exactly the two JSON error handlers (``{"detail": ...}`` for
+Starlette's ``HTTPException`` and the JSON 500, see docs/errors.md), unless the test
+installed its own for those keys, so that Starlette's defaults answer; and the
+``X-Content-Type-Options: nosniff`` header (``App(nosniff=False)``, see
+docs/security-defaults.md).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class Starlette(App):
             exception_handlers=exception_handlers,
             lifespan=lifespan,
             max_body_size=max_body_size,
+            nosniff=not _set_aside,
         )
         if _set_aside:
             for key, handler in JSON_ERROR_HANDLERS.items():

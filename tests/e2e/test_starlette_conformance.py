@@ -33,7 +33,7 @@ def test_adapter_builds_a_plugin_free_app_with_starlettes_defaults():
     assert TestClient(app).get("/").json() == {"detail": "Not Found"}
 
 
-def test_setting_aside_removes_exactly_the_json_error_handlers(
+def test_setting_aside_removes_the_json_error_handlers_and_nosniff(
     monkeypatch: pytest.MonkeyPatch,
 ):
     monkeypatch.setattr(starlette_adapter, "_set_aside", True)
@@ -43,6 +43,7 @@ def test_setting_aside_removes_exactly_the_json_error_handlers(
     assert len(app.exception_handlers) == 1  # the validation handler stays
     response = TestClient(app).get("/")
     assert (response.status_code, response.text) == (404, "Not Found")
+    assert "x-content-type-options" not in response.headers  # nosniff set aside too
 
 
 def test_setting_aside_keeps_a_tests_own_handlers(monkeypatch: pytest.MonkeyPatch):
