@@ -3,8 +3,9 @@
     python -m benchmarks            # everything, about 7 minutes on 2 cores
     python -m benchmarks --quick    # a smoke run of every part, under a minute
 
-Phases, in order: the in-process benchmark, over-the-wire (with the per-server
-memory), RSS growth over a long run, and start-up. A full run writes
+Phases, in order: the in-process benchmark, calls per request (cProfile),
+over-the-wire under uvicorn and under granian (with the per-server memory), RSS
+growth over a long run, and start-up. A full run writes
 ``benchmarks/results/latest.{md,png,json}`` and copies the chart to
 ``docs/assets/benchmarks.png``; a quick run writes ``results/quick.*`` only.
 The exit status is 1 if an app answered a benchmarked request wrongly or, in a
@@ -25,22 +26,34 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import inprocess, memory, startup, wire
+from benchmarks import inprocess, memory, profile, startup, wire
 from benchmarks.environment import machine, versions
-from benchmarks.report import render_chart, render_markdown, targets
+from benchmarks.report import reference_of, render_chart, render_markdown, targets
 from benchmarks.server import exit_on_sigterm
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 DOCS_CHART = HERE.parent / "docs" / "assets" / "benchmarks.png"
-PHASES = ("inprocess", "wire", "memory", "startup")
+PHASES = ("inprocess", "profile", "wire", "memory", "startup")
 # Import names the suite needs beyond pegboard's own extras (the `bench` group).
-REQUIRED = ("fastapi", "litestar", "matplotlib", "uvicorn", "uvloop", "httptools")
+REQUIRED = (
+    "fastapi",
+    "litestar",
+    "blacksheep",
+    "falcon",
+    "msgspec",
+    "matplotlib",
+    "uvicorn",
+    "uvloop",
+    "httptools",
+    "granian",
+)
 
 
 @dataclasses.dataclass(frozen=True)
 class Plan:
     inprocess: inprocess.Settings
+    profile: profile.Settings
     wire: wire.Settings
     memory: memory.Settings
     startup: startup.Settings
@@ -50,6 +63,7 @@ FULL = Plan(
     # Many short batches: on a shared machine the median of 11 paired ratios is
     # steadier than that of 7 longer ones, for the same total time.
     inprocess=inprocess.Settings(requests=1500, repeats=11, warmup=300),
+    profile=profile.Settings(requests=500),
     wire=wire.Settings(duration=2, repeats=3, fixed_load=20_000),
     memory=memory.Settings(warmup=20_000, duration=60, interval=5),
     startup=startup.Settings(routes=1000, repeats=3),
@@ -57,18 +71,21 @@ FULL = Plan(
 # Every part runs, with every app in process; fewer servers and seconds elsewhere.
 QUICK = Plan(
     inprocess=inprocess.Settings(requests=200, repeats=2, warmup=50),
+    profile=profile.Settings(requests=50),
     wire=wire.Settings(
-        duration=1,
+        duration=0.5,
         repeats=1,
         fixed_load=2_000,
-        frameworks=("starlette", "fastapi", "pegboard_all"),
+        frameworks=("starlette", "blacksheep", "falcon", "falcon_pydantic", "pegboard_all"),
     ),
     memory=memory.Settings(warmup=2_000, duration=3, interval=1),
     startup=startup.Settings(routes=1000, repeats=1, apps=("pegboard_all",), validate=False),
 )
 
 
-def run(plan: Plan, phases: tuple[str, ...], mode: str) -> dict[str, Any]:
+def run(
+    plan: Plan, phases: tuple[str, ...], mode: str, reference: dict[str, Any]
+) -> dict[str, Any]:
     started = time.monotonic()
     results: dict[str, Any] = {
         "meta": {
@@ -79,14 +96,19 @@ def run(plan: Plan, phases: tuple[str, ...], mode: str) -> dict[str, Any]:
             "machine": machine(),
         }
     }
+    granian = dataclasses.replace(plan.wire, server="granian")
     steps: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
         "inprocess": ("inprocess", lambda: inprocess.run(plan.inprocess)),
+        "profile": ("profile", lambda: profile.measure(plan.profile)),
         "wire": ("wire", lambda: wire.measure(plan.wire)),
+        "wire_granian": ("wire_granian", lambda: wire.measure(granian)),
         "memory": ("memory_growth", lambda: memory.measure(plan.memory)),
         "startup": ("startup", lambda: startup.measure(plan.startup)),
     }
     seconds: dict[str, float] = {}
-    for phase in phases:
+    # The wire phase serves every app under uvicorn, then under granian.
+    expanded = [step for p in phases for step in ((p, "wire_granian") if p == "wire" else (p,))]
+    for phase in expanded:
         key, measure = steps[phase]
         print(f"== {phase}", file=sys.stderr)
         begun = time.monotonic()
@@ -95,6 +117,7 @@ def run(plan: Plan, phases: tuple[str, ...], mode: str) -> dict[str, Any]:
         print(f"== {phase}: {seconds[phase]:.0f} s", file=sys.stderr)
     results["meta"]["phase_seconds"] = seconds
     results["meta"]["runtime_s"] = time.monotonic() - started
+    results["reference"] = reference
     results["targets"] = targets(results)
     return results
 
@@ -117,7 +140,8 @@ def write(results: dict[str, Any], stem: str, docs_chart: Path | None) -> list[P
 
 
 def failed(results: dict[str, Any], *, check_targets: bool) -> bool:
-    wrong = any(results.get(p, {}).get("excluded") for p in ("inprocess", "wire"))
+    phases = ("inprocess", "wire", "wire_granian")
+    wrong = any(results.get(p, {}).get("excluded") for p in phases)
     missed = not all(t["met"] for t in results["targets"])
     return wrong or (check_targets and missed)
 
@@ -152,8 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     if missing := [name for name in REQUIRED if importlib.util.find_spec(name) is None]:
         parser.error(
             f"not installed: {', '.join(missing)}. Install the comparison frameworks with "
-            "`uv sync --group bench` (or `pip install fastapi==0.165.0 litestar==2.25.0 "
-            "matplotlib 'uvicorn[standard]'`), and pegboard with `pip install -e '.[all]'`."
+            "`uv sync --group bench` (or `pip install --group bench`, see pyproject.toml), "
+            "and pegboard with `pip install -e '.[all]'`."
         )
     if {"wire", "memory"} & set(phases) and shutil.which("wrk") is None:
         parser.error(
@@ -162,7 +186,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     exit_on_sigterm()
     mode = "quick" if args.quick else "full"
-    results = run(QUICK if args.quick else FULL, phases, mode)
+    # The committed results, which the no-regression targets compare with.
+    published = RESULTS / "latest.json"
+    reference = reference_of(json.loads(published.read_text())) if published.exists() else {}
+    results = run(QUICK if args.quick else FULL, phases, mode, reference)
     # Only a full run of every phase replaces the published results and chart.
     complete = not args.quick and phases == PHASES
     stem = "latest" if complete else mode if phases == PHASES else f"{mode}-partial"

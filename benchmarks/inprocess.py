@@ -41,6 +41,9 @@ FRAMEWORKS: dict[str, str] = {
     "starlette": "benchmarks.apps.starlette_app",
     "fastapi": "benchmarks.apps.fastapi_app",
     "litestar": "benchmarks.apps.litestar_app",
+    "blacksheep": "benchmarks.apps.blacksheep_app",
+    "falcon": "benchmarks.apps.falcon_app",
+    "falcon_pydantic": "benchmarks.apps.falcon_pydantic_app",
     "pegboard_core": "benchmarks.apps.pegboard_core",
     "pegboard_all": "benchmarks.apps.pegboard_all",
 }

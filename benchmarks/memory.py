@@ -22,7 +22,7 @@ from typing import Any
 
 from benchmarks.cases import bench_cases, invalid_cases
 from benchmarks.server import exit_on_sigterm
-from benchmarks.wire import uvicorn_server
+from benchmarks.wire import app_server
 from benchmarks.wrk import WrkRun, run_wrk
 
 
@@ -39,7 +39,7 @@ class Settings:
 
 def measure(settings: Settings) -> dict[str, Any]:
     mixed = [c for c in bench_cases(2) if not c.many_routes] + invalid_cases()
-    with uvicorn_server(settings.framework) as server:
+    with app_server(settings.framework) as server:
         url = server.url()
         common = {"connections": settings.connections, "threads": settings.threads}
         run_wrk(url, mixed, duration=120, total=settings.warmup, **common)

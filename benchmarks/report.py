@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks.stats import paired_ratio
+
 # (endpoint, framework, minimum ratio to Starlette in the same in-process run)
 IN_PROCESS_TARGETS: tuple[tuple[str, str, float], ...] = (
     ("plain", "pegboard_core", 0.95),
@@ -23,14 +25,38 @@ IN_PROCESS_TARGETS: tuple[tuple[str, str, float], ...] = (
 # Over the wire, each pegboard app must serve more req/s than each of these.
 WIRE_RIVALS = ("fastapi", "litestar")
 PEGBOARD_APPS = ("pegboard_core", "pegboard_all")
+# Issue 14: pegboard with every plugin at least as fast as the fastest of these, on
+# each endpoint, in process and over the wire (both servers). The JSON body is
+# compared with the Falcon app that validates with pydantic, as pegboard does; the
+# msgspec one is reported beside it.
+PEERS = ("blacksheep", "falcon")
+BODY_PEERS = ("blacksheep", "falcon_pydantic")
+PEER_ENDPOINTS = ("plain", "items_get", "items_post", "deps")
+# Issue 14: at least this share of raw ASGI's req/s on the typed GET, in process.
+RAW_TARGETS: tuple[tuple[str, str, float], ...] = (("items_get", "pegboard_all", 0.5),)
+# Must not fall more than NOISE below the ratio (to Starlette) of the committed results.
+NO_REGRESSION = ("secure", "routes")
+NOISE = 0.10
 # Frameworks drawn in the chart (raw ASGI is in the tables; it would flatten the bars).
-CHARTED = ("fastapi", "litestar", "pegboard_core", "pegboard_all")
+CHARTED = (
+    "fastapi",
+    "litestar",
+    "blacksheep",
+    "falcon",
+    "falcon_pydantic",
+    "pegboard_core",
+    "pegboard_all",
+)
 COLORS = {
     "fastapi": "#009688",
     "litestar": "#edb641",
+    "blacksheep": "#555555",
+    "falcon": "#d9534f",
+    "falcon_pydantic": "#f0a3a1",
     "pegboard_core": "#7e57c2",
     "pegboard_all": "#3949ab",
 }
+WIRE_KEYS = (("wire", "uvicorn"), ("wire_granian", "granian"))
 
 
 # -- formatting --------------------------------------------------------------------
@@ -205,6 +231,23 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "met": ratio is not None and ratio >= minimum,
                 }
             )
+        found += _peer_targets(inprocess, "in-process")
+        for endpoint, name, minimum in RAW_TARGETS:
+            row = inprocess["endpoints"].get(endpoint, {}).get(name)
+            ratio = None if row is None else row["vs"].get("raw_asgi")
+            found.append(
+                {
+                    "check": f"in-process {endpoint}: {name} vs raw_asgi",
+                    "value": ratio,
+                    "target": f">= {minimum:.2f}x",
+                    "met": ratio is not None and ratio >= minimum,
+                }
+            )
+    reference = results.get("reference", {})
+    for key in ("inprocess", "wire"):
+        found += _no_regression(results.get(key), reference.get(key), key)
+    for key, server in WIRE_KEYS:
+        found += _peer_targets(results.get(key) or {}, f"wire ({server})")
     wire = results.get("wire")
     if wire and "endpoints" in wire:
         for endpoint, by_fw in wire["endpoints"].items():
@@ -236,6 +279,80 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+def _peer_targets(result: dict[str, Any], where: str) -> list[dict[str, Any]]:
+    """pegboard_all against the fastest of BlackSheep and Falcon, per endpoint."""
+    found: list[dict[str, Any]] = []
+    for endpoint in PEER_ENDPOINTS:
+        by_fw = result.get("endpoints", {}).get(endpoint, {})
+        ours = by_fw.get("pegboard_all")
+        peers = {
+            p: by_fw[p] for p in (BODY_PEERS if endpoint == "items_post" else PEERS) if p in by_fw
+        }
+        if ours is None or not peers:
+            continue
+        ratios = {p: paired_ratio(ours["runs"], row["runs"]) for p, row in peers.items()}
+        fastest = min(ratios, key=ratios.__getitem__)  # the lowest ratio: the fastest peer
+        check = f"{where} {endpoint}: pegboard_all vs fastest of {'/'.join(peers)} ({fastest})"
+        if endpoint == "items_post" and "falcon" in by_fw:
+            msgspec = paired_ratio(ours["runs"], by_fw["falcon"]["runs"])
+            check += f"; vs falcon with msgspec {msgspec:.2f}x"
+        found.append(
+            {
+                "check": check,
+                "value": ratios[fastest],
+                "target": ">= 1.00x",
+                "met": ratios[fastest] >= 1.0,
+            }
+        )
+    return found
+
+
+def reference_of(results: dict[str, Any]) -> dict[str, Any]:
+    """What the no-regression targets compare with: pegboard_all's ratios to Starlette."""
+    reference: dict[str, Any] = {"started": results.get("meta", {}).get("started")}
+    for key in ("inprocess", "wire"):
+        endpoints = results.get(key, {}).get("endpoints", {})
+        reference[key] = {
+            endpoint: row["pegboard_all"]["vs"]["starlette"]
+            for endpoint, row in endpoints.items()
+            if endpoint.startswith(NO_REGRESSION)
+            and "starlette" in row.get("pegboard_all", {}).get("vs", {})
+        }
+    return reference
+
+
+def _no_regression(
+    result: dict[str, Any] | None, reference: dict[str, float] | None, where: str
+) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if not result or not reference:
+        return found
+    for endpoint, before in reference.items():
+        row = result.get("endpoints", {}).get(endpoint, {}).get("pegboard_all")
+        if row is None or "starlette" not in row["vs"]:
+            continue
+        now = row["vs"]["starlette"]
+        found.append(
+            {
+                "check": f"{where} {endpoint}: pegboard_all vs starlette, committed {before:.2f}x",
+                "value": now,
+                "target": f">= {before * (1 - NOISE):.2f}x",
+                "met": now >= before * (1 - NOISE),
+            }
+        )
+    return found
+
+
+def profile_table(result: dict[str, Any]) -> str:
+    """Python calls per request, per endpoint and app (cProfile)."""
+    names = result["frameworks"]
+    rows = [
+        [endpoint] + [f"{by_fw[n]:.0f}" if n in by_fw else "-" for n in names]
+        for endpoint, by_fw in result["calls_per_request"].items()
+    ]
+    return _table(["endpoint", *names], rows)
 
 
 def targets_table(rows: list[dict[str, Any]]) -> str:
@@ -284,19 +401,34 @@ def render_markdown(results: dict[str, Any]) -> str:
             inprocess_table(inprocess),
         ]
         parts += _problems(inprocess)
-    if wire := results.get("wire"):
-        s = wire["settings"]
+    if profile := results.get("profile"):
         parts += [
             "",
-            "### Over the wire",
+            "### Calls per request",
             "",
-            f"uvicorn (uvloop, httptools, 1 process) per app on 127.0.0.1; wrk with "
+            f"Python calls (functions and builtins) per request under cProfile, "
+            f"{profile['settings']['requests']} requests per endpoint; raw ASGI is the floor.",
+            "",
+            profile_table(profile),
+        ]
+    for key, server in WIRE_KEYS:
+        if not (server_result := results.get(key)):
+            continue
+        s = server_result["settings"]
+        how = "uvloop, httptools" if server == "uvicorn" else "ASGI interface, uvloop"
+        parts += [
+            "",
+            f"### Over the wire ({server})",
+            "",
+            f"{server} ({how}, 1 worker) per app on 127.0.0.1; wrk with "
             f"{s['threads']} thread, {s['connections']} connections, {s['duration']:.0f} s "
             f"per run, {s['repeats']} repeats, after {s['fixed_load']:,} warm-up responses.",
             "",
-            wire_table(wire),
+            wire_table(server_result),
         ]
-        parts += _problems(wire)
+        parts += _problems(server_result)
+    if wire := results.get("wire"):
+        s = wire["settings"]
         parts += [
             "",
             "### Memory",
@@ -353,7 +485,11 @@ def render_chart(results: dict[str, Any], path: Path) -> bool:
 
     panels = [
         (key, title)
-        for key, title in (("inprocess", "In-process (ASGI)"), ("wire", "Over the wire (uvicorn)"))
+        for key, title in (
+            ("inprocess", "In-process (ASGI)"),
+            ("wire", "Over the wire (uvicorn)"),
+            ("wire_granian", "Over the wire (granian)"),
+        )
         if key in results and "endpoints" in results[key]
     ]
     if not panels:
@@ -391,7 +527,10 @@ def render_chart(results: dict[str, Any], path: Path) -> bool:
         ax.grid(axis="y", alpha=0.3)
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper center", ncol=len(labels), bbox_to_anchor=(0.5, 0.95))
-    fig.suptitle("pegboard vs FastAPI and Litestar (Starlette = 1, same run, higher is faster)")
+    fig.suptitle(
+        "pegboard vs FastAPI, Litestar, BlackSheep and Falcon "
+        "(Starlette = 1, same run, higher is faster)"
+    )
     fig.tight_layout(rect=(0, 0, 1, 0.93))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)

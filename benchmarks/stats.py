@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 # Ratios are computed against these (when present in the run).
-BASELINES = ("starlette", "fastapi")
+BASELINES = ("starlette", "fastapi", "raw_asgi")
 
 Runs = dict[str, dict[str, list[float]]]  # endpoint -> framework -> req/s per repeat
 

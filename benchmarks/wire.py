@@ -1,9 +1,9 @@
-"""Over-the-wire benchmark: each app under uvicorn, loaded by wrk on 127.0.0.1.
+"""Over-the-wire benchmark: each app under uvicorn or granian, loaded by wrk on 127.0.0.1.
 
 Run from the repository root:  python -m benchmarks.wire --help
 
-1. Every app's server starts at once (uvicorn, uvloop + httptools, one process
-   each, plus one for its many-routes app), on free ports; idle servers cost
+1. Every app's server starts at once (uvicorn with uvloop + httptools, or granian,
+   one worker each, plus one for its many-routes app), on free ports; idle servers cost
    next to nothing, and having them all up lets the frameworks take turns.
 2. Equality check over HTTP: the same requests and expectations as in-process.
    A (framework, endpoint) pair that answers wrongly is left out of the timings.
@@ -34,7 +34,7 @@ from typing import Any
 
 from benchmarks.cases import Case, bench_cases, check_response, invalid_cases
 from benchmarks.inprocess import FRAMEWORKS
-from benchmarks.serve import command
+from benchmarks.serve import SERVERS, command
 from benchmarks.server import HOST, Server, exit_on_sigterm, free_port
 from benchmarks.stats import Runs, summarize
 from benchmarks.wrk import WrkResult, run_wrk, wrk_path
@@ -52,6 +52,7 @@ class Settings:
     routes: int = 100
     frameworks: tuple[str, ...] = tuple(FRAMEWORKS)
     endpoints: tuple[str, ...] = ()  # empty: all
+    server: str = "uvicorn"  # or "granian"
 
 
 def server_env() -> dict[str, str]:
@@ -62,11 +63,12 @@ def server_env() -> dict[str, str]:
     return env
 
 
-def uvicorn_server(name: str, many_routes: int | None = None) -> Server:
+def app_server(name: str, many_routes: int | None = None, server: str = "uvicorn") -> Server:
     port = free_port()
     module = FRAMEWORKS[name].partition(":")[0]
     label = name if many_routes is None else f"{name} ({many_routes} routes)"
-    return Server(command(module, port, many_routes), port, name=label, cwd=ROOT, env=server_env())
+    argv = command(module, port, many_routes, server)
+    return Server(argv, port, name=f"{label} [{server}]", cwd=ROOT, env=server_env())
 
 
 @contextlib.contextmanager
@@ -128,14 +130,15 @@ def measure(settings: Settings) -> dict[str, Any]:
 
     servers: dict[str, dict[bool, Server]] = {}
     for name in names:
-        servers[name] = {False: uvicorn_server(name)}
+        servers[name] = {False: app_server(name, server=settings.server)}
         if want_routes:
-            servers[name][True] = uvicorn_server(name, settings.routes)
+            servers[name][True] = app_server(name, settings.routes, settings.server)
     every = [s for by_kind in servers.values() for s in by_kind.values()]
     started = time.perf_counter()
     with running(every):
         print(
-            f"wire: {len(every)} servers up in {time.perf_counter() - started:.1f} s",
+            f"wire ({settings.server}): {len(every)} servers up in "
+            f"{time.perf_counter() - started:.1f} s",
             file=sys.stderr,
         )
         idle = {name: by_kind[False].memory() for name, by_kind in servers.items()}
@@ -236,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     add("--routes", type=int, default=100, help="routes in the many-routes app (%(default)s)")
     add("-f", "--frameworks", help=f"comma list (default: {','.join(FRAMEWORKS)})")
     add("-e", "--endpoints", help="comma list of endpoint names (default: all)")
+    add("--server", choices=SERVERS, default="uvicorn", help="(%(default)s)")
     args = parser.parse_args(argv)
     exit_on_sigterm()
     settings = Settings(
@@ -247,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         routes=args.routes,
         frameworks=tuple(args.frameworks.split(",")) if args.frameworks else tuple(FRAMEWORKS),
         endpoints=tuple(args.endpoints.split(",")) if args.endpoints else (),
+        server=args.server,
     )
     result = measure(settings)
     print(wire_table(result))

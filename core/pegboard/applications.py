@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import (
     AsyncIterator,
     Callable,
     Collection,
+    Generator,
     Hashable,
     Iterator,
     Mapping,
     Sequence,
 )
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from contextlib import (
+    AbstractAsyncContextManager,
+    AsyncExitStack,
+    asynccontextmanager,
+    contextmanager,
+)
 from typing import Any, TypeVar, overload
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, ExceptionHandler, Lifespan, Receive, Scope, Send
 
@@ -55,8 +63,10 @@ DEFAULT_MAX_BODY_SIZE = 1024 * 1024
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: A lifespan: an async context manager factory, or an async generator function.
-AnyLifespan = Lifespan[Any] | Callable[[Any], AsyncIterator[Any]]
+#: A lifespan: an async context manager factory, or an (async) generator function.
+AnyLifespan = (
+    Lifespan[Any] | Callable[[Any], AsyncIterator[Any]] | Callable[[Any], Generator[Any, Any, Any]]
+)
 
 
 class App(RouteDecorators, Starlette):
@@ -88,7 +98,9 @@ class App(RouteDecorators, Starlette):
         nosniff: bool = True,
         **options: Any,
     ) -> None:
-        super().__init__(debug=debug, middleware=middleware)
+        # Starlette installs the app-wide limit in front of user middleware, so it
+        # covers raw routes, mounts and middleware that reads the body, as in Starlette.
+        super().__init__(debug=debug, middleware=middleware, max_body_size=max_body_size)
         #: Whether responses get ``X-Content-Type-Options: nosniff`` (:mod:`pegboard.nosniff`).
         self.nosniff = nosniff
         self.exception_handlers = {
@@ -242,7 +254,7 @@ class App(RouteDecorators, Starlette):
         for route in self._pegboard_routes():
             compiled = compile_route(self, route.info)
             route.compiled = compiled
-            route.app = compiled.app
+            route.app = self._with_route_limit(route, compiled.app)
         self._built = True
 
     def recompile(self, *keys: Hashable) -> list[RouteInfo]:
@@ -269,8 +281,19 @@ class App(RouteDecorators, Starlette):
         fresh = [compile_route(self, route.info) for route in stale]
         for route, compiled in zip(stale, fresh, strict=True):
             route.compiled = compiled
-            route.app = compiled.app
+            route.app = self._with_route_limit(route, compiled.app)
         return [route.info for route in stale]
+
+    def _with_route_limit(self, route: Route | WebSocketRoute, app: ASGIApp) -> ASGIApp:
+        # A route allowing more than the app-wide limit raises the limit Starlette's
+        # middleware enforces, as a Starlette Route(max_body_size=...) does; a smaller
+        # limit is the compiled endpoint's own.
+        if not isinstance(route, Route) or self.max_body_size is None:
+            return app
+        limit = route.info.options.get("max_body_size")
+        if limit is not None and limit <= self.max_body_size:
+            return app
+        return RequestBodyLimitMiddleware(app, sys.maxsize if limit is None else limit)
 
     def _pegboard_routes(self) -> Iterator[Route | WebSocketRoute]:
         for route in self.router.routes:
@@ -381,7 +404,23 @@ def _as_context(
 ) -> Callable[[Any], AbstractAsyncContextManager[Any]] | None:
     if lifespan is not None and inspect.isasyncgenfunction(lifespan):
         return asynccontextmanager(lifespan)
+    if lifespan is not None and inspect.isgeneratorfunction(lifespan):
+        return _sync_generator_context(lifespan)
     return lifespan  # type: ignore[return-value]
+
+
+def _sync_generator_context(
+    lifespan: Callable[[Any], Generator[Any, Any, Any]],
+) -> Callable[[Any], AbstractAsyncContextManager[Any]]:
+    # Deprecated in Starlette but supported: it runs in the event loop, as there.
+    sync_context = contextmanager(lifespan)
+
+    @asynccontextmanager
+    async def context(app: Any) -> AsyncIterator[Any]:
+        with sync_context(app) as state:
+            yield state
+
+    return context
 
 
 def _unknown_option_message(user: str, option: str, enabled: list[str]) -> str:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -240,3 +240,44 @@ def test_requirements_start_first_even_when_listed_after():
         *("base:startup", "base:started", "user:startup", "user:started"),
         *("user:shutdown", "base:shutdown"),
     ]
+
+
+def test_sync_generator_lifespan_is_accepted():
+    # Deprecated in Starlette but still supported there (issue 22).
+    events: list[str] = []
+
+    def lifespan(app: App) -> Iterator[dict[str, str]]:
+        events.append("enter")
+        yield {"greeting": "hi"}
+        events.append("exit")
+
+    app = App(lifespan=lifespan)
+
+    @app.get("/")
+    async def home(request: Request) -> str:
+        return str(request.state.greeting)
+
+    with TestClient(app) as client:
+        assert client.get("/").json() == "hi"
+        assert events == ["enter"]
+    assert events == ["enter", "exit"]
+
+
+def test_sync_generator_lifespan_sees_startup_errors_of_plugins():
+    seen: list[BaseException] = []
+
+    def lifespan(app: App) -> Iterator[None]:
+        try:
+            yield
+        except BaseException as exc:
+            seen.append(exc)
+            raise
+
+    class Broken:
+        @hookimpl
+        def pegboard_startup(self, app: App) -> None:
+            raise RuntimeError("no database")
+
+    with pytest.raises(StartupError), TestClient(App(plugins=[Broken()], lifespan=lifespan)):
+        pass
+    assert len(seen) == 1

@@ -17,14 +17,20 @@ from benchmarks import inprocess
 # benchmarks/README.md); its error bodies are not compared anyway.
 KNOWN_DIFFERENCES = {"litestar/items_post malformed JSON"}
 # The comparison frameworks come from the `bench` dependency group.
-OPTIONAL = {"fastapi": "fastapi", "litestar": "litestar"}
+OPTIONAL = {
+    "fastapi": ("fastapi",),
+    "litestar": ("litestar",),
+    "blacksheep": ("blacksheep",),
+    "falcon": ("falcon", "msgspec"),
+    "falcon_pydantic": ("falcon", "msgspec"),
+}
 
 
 def installed_frameworks() -> tuple[str, ...]:
     return tuple(
         name
         for name in inprocess.FRAMEWORKS
-        if name not in OPTIONAL or importlib.util.find_spec(OPTIONAL[name]) is not None
+        if all(importlib.util.find_spec(module) for module in OPTIONAL.get(name, ()))
     )
 
 
