@@ -30,6 +30,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, ExceptionHandler, Lifespan, Receive, Scope, Send
 
 from pegboard.compiler import compile_route
+from pegboard.decorators import RouteDecorators
 from pegboard.dispatch import Dispatcher
 from pegboard.error_handling import ErrorHandling
 from pegboard.exception_handlers import (
@@ -53,7 +54,7 @@ from pegboard.plugins import (
 )
 from pegboard.resolvers import Resolver
 from pegboard.responses import JSONResponse
-from pegboard.routing import Route, RouteDecorators, RouteInfo, Router, WebSocketRoute
+from pegboard.routing import Route, RouteInfo, Router, WebSocketRoute
 from pegboard.stash import Stash
 
 __all__ = ["DEFAULT_MAX_BODY_SIZE", "App"]

@@ -22,6 +22,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Match, Mount, compile_path, get_name
 from starlette.types import ASGIApp, Lifespan, Receive, Scope, Send
 
+from pegboard.decorators import RouteDecorators
 from pegboard.exceptions import RouteDefinitionError
 
 if TYPE_CHECKING:
@@ -178,92 +179,6 @@ class WebSocketRoute(starlette_routing.WebSocketRoute):
 
     def __repr__(self) -> str:
         return f"WebSocketRoute({self.path!r}, name={self.name!r})"
-
-
-class RouteDecorators:
-    """The route-declaring methods shared by :class:`Router` and the App."""
-
-    def add_api_route(
-        self,
-        path: str,
-        endpoint: Callable[..., Any],
-        *,
-        methods: Collection[str] | None = None,
-        name: str | None = None,
-        status_code: int | None = None,
-        **options: Any,
-    ) -> Route:
-        raise NotImplementedError
-
-    def add_api_websocket_route(
-        self, path: str, endpoint: Callable[..., Any], *, name: str | None = None, **options: Any
-    ) -> WebSocketRoute:
-        raise NotImplementedError
-
-    def api_route(
-        self,
-        path: str,
-        *,
-        methods: Collection[str] | None = None,
-        name: str | None = None,
-        status_code: int | None = None,
-        **options: Any,
-    ) -> Callable[[F], F]:
-        """Decorate a handler for ``path`` and ``methods`` (default ``["GET"]``).
-
-        ``options`` are route options: the core's (``tags``, ``response_class``,
-        ``max_body_size``, ``include_in_schema``) and those the enabled plugins
-        declare, such as ``response_model=`` (validation) or ``dependencies=`` (di).
-        """
-
-        def decorator(func: F) -> F:
-            self.add_api_route(
-                path, func, methods=methods, name=name, status_code=status_code, **options
-            )
-            return func
-
-        return decorator
-
-    def get(self, path: str, **kwargs: Any) -> Callable[[F], F]:
-        """Decorate a GET handler (HEAD is answered too)."""
-        return self.api_route(path, methods=["GET"], **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> Callable[[F], F]:
-        """Decorate a POST handler."""
-        return self.api_route(path, methods=["POST"], **kwargs)
-
-    def put(self, path: str, **kwargs: Any) -> Callable[[F], F]:
-        """Decorate a PUT handler."""
-        return self.api_route(path, methods=["PUT"], **kwargs)
-
-    def patch(self, path: str, **kwargs: Any) -> Callable[[F], F]:
-        """Decorate a PATCH handler."""
-        return self.api_route(path, methods=["PATCH"], **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> Callable[[F], F]:
-        """Decorate a DELETE handler."""
-        return self.api_route(path, methods=["DELETE"], **kwargs)
-
-    def head(self, path: str, **kwargs: Any) -> Callable[[F], F]:
-        """Decorate a HEAD handler."""
-        return self.api_route(path, methods=["HEAD"], **kwargs)
-
-    def options(self, path: str, **kwargs: Any) -> Callable[[F], F]:
-        """Decorate an OPTIONS handler."""
-        return self.api_route(path, methods=["OPTIONS"], **kwargs)
-
-    def trace(self, path: str, **kwargs: Any) -> Callable[[F], F]:
-        """Decorate a TRACE handler."""
-        return self.api_route(path, methods=["TRACE"], **kwargs)
-
-    def websocket(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
-        """Decorate an async WebSocket handler."""
-
-        def decorator(func: F) -> F:
-            self.add_api_websocket_route(path, func, name=name, **options)
-            return func
-
-        return decorator
 
 
 class Router(RouteDecorators, starlette_routing.Router):

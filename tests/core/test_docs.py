@@ -55,6 +55,7 @@ CORE_PAGES = [
     "starlette.md",
     "cli.md",
     "testing.md",
+    "deployment.md",
     "plugins/index.md",
     "plugins/writing.md",
     "plugins/hooks.md",
@@ -630,6 +631,23 @@ def test_testing_async_sample_passes(pytester: pytest.Pytester):
 def test_testing_make_app_sample_passes(pytester: pytest.Pytester):
     result = run_sample_tests(pytester, {"test_labels.py": "docs/src/testing/make_app.py"})
     result.assert_outcomes(passed=1)
+
+
+# -- deployment -----------------------------------------------------------------------
+
+
+def test_deployment_health_checks(load_sample: Load, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("ROOT_PATH", "/shop")
+    mod = load_sample("docs/src/deployment/main.py")
+    assert mod.app.root_path == "/shop"
+    with TestClient(mod.app) as client:
+        assert client.get("/health").json() == {"status": "ok"}
+        assert client.get("/shop/ready").json() == {"status": "ready"}
+        client.app_state["db"].connected = False  # the database went away
+        response = client.get("/ready")
+        assert response.status_code == 503
+        assert response.json() == {"status": "unavailable"}
+        assert client.get("/health").status_code == 200  # alive all the same
 
 
 # -- plugins: concepts and enabling ---------------------------------------------------

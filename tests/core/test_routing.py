@@ -431,3 +431,62 @@ def test_a_trailing_newline_reaches_no_route():
     assert client.get("/admin").status_code == 200
     assert client.get("/admin%0A").status_code == 404
     assert client.get("/items/7%0A").status_code == 404
+
+
+# -- the decorators' typed options ------------------------------------------------------
+
+
+def test_decorator_parameters_are_the_options_the_core_and_first_party_plugins_declare():
+    import inspect
+
+    from pegboard.decorators import FIRST_PARTY_OPTIONS, RouteDecorators
+    from pegboard.plugins import CORE_INFO, installed_plugins, load_plugin, plugin_info_of
+
+    declared = {option.name: "pegboard" for option in CORE_INFO.route_options}
+    for name in ("validation", "di", "security", "openapi"):
+        if name not in installed_plugins():
+            continue
+        try:
+            plugin = load_plugin(name)
+        except Exception:  # the core suite runs without pydantic
+            continue
+        declared.update({option.name: name for option in plugin_info_of(plugin).route_options})
+    # Every declared option is a parameter (the list cannot fall behind a plugin)...
+    assert {k: v for k, v in FIRST_PARTY_OPTIONS.items() if k in declared} == declared
+    # ... and every decorator takes exactly those, before **options.
+    for verb in ("api_route", "get", "post", "put", "patch", "delete", "head", "options", "trace"):
+        parameters = inspect.signature(getattr(RouteDecorators, verb)).parameters
+        keywords = [p for p, v in parameters.items() if v.kind is inspect.Parameter.KEYWORD_ONLY]
+        extra = {"methods"} if verb == "api_route" else set()
+        assert set(keywords) == {"name", "status_code", *FIRST_PARTY_OPTIONS, *extra}, verb
+        assert list(parameters)[-1] == "options", verb
+
+
+def test_options_not_given_are_left_to_the_router_and_app():
+    app = App(tags=["app"])
+    router = Router(prefix="/r", max_body_size=None)
+
+    @router.post("/a", status_code=201, tags=["route"])
+    async def a() -> None:
+        return None
+
+    @router.get("/b")
+    async def b() -> None:
+        return None
+
+    app.include_router(router)
+    first, second = (route.info for route in app.routes)  # type: ignore[attr-defined]
+    assert first.status_code == 201
+    assert first.options["tags"] == ["app", "route"]
+    assert first.options["max_body_size"] is None  # the router's, not the default
+    assert second.options["tags"] == ["app"]
+    assert second.status_code is None
+
+
+def test_a_misspelt_option_still_fails_when_the_route_is_defined():
+    app = App()
+    with pytest.raises(RouteDefinitionError, match="'status_cod'"):
+
+        @app.get("/", status_cod=201)
+        async def home() -> None:
+            return None
