@@ -127,6 +127,7 @@ def test_dev_reloads_and_logs_at_debug(serve, project: Path, server_name: str): 
 
 
 def test_a_port_in_use_fails_before_startup(project: Path):
+    pytest.importorskip("uvicorn")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
