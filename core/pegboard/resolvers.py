@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 from starlette.background import BackgroundTasks
 from starlette.datastructures import Headers, QueryParams
-from starlette.requests import HTTPConnection, cookie_parser
+from starlette.requests import ClientDisconnect, HTTPConnection, cookie_parser
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -52,8 +52,9 @@ class RequestContext:
     route's resolvers ask for:
 
     - ``scope``, ``receive``, ``send``: the ASGI connection;
-    - ``path_params``, ``query_params``, ``headers``, ``cookies``: one part of the
-      request each, read without making a connection object;
+    - ``path_params``, ``query`` and ``query_params``, ``headers``, ``cookies`` and
+      ``await body()``: one part of the request each, read without making a
+      connection object;
     - ``connection`` (also ``request``): the :class:`~starlette.requests.Request` or
       :class:`~starlette.websockets.WebSocket`, made the first time anything asks
       and then the same object for the handler, every dependency and every plugin;
@@ -75,6 +76,7 @@ class RequestContext:
 
     __slots__ = (
         "_background",
+        "_body",
         "_connection",
         "_cookies",
         "_exit_stack",
@@ -107,6 +109,7 @@ class RequestContext:
         return ctx
 
     def _clear(self) -> None:
+        self._body: bytes | None = None
         self._query: QueryParams | None = None
         self._query_last: dict[str, str] | None = None
         self._pairs: list[tuple[str, str]] | None = None
@@ -128,6 +131,8 @@ class RequestContext:
                 conn = WebSocket(scope, self.receive, self.send)
             else:
                 conn = Request(scope, self.receive, self.send)
+                if self._body is not None:  # already read: the request must not read again
+                    conn._body = self._body
             self._connection = conn
         return conn
 
@@ -173,6 +178,32 @@ class RequestContext:
         if pairs is None:
             pairs = self._pairs = parse_query(self.scope.get("query_string", b""))
         return pairs
+
+    async def body(self) -> bytes:
+        """The request body, read once; a Request made later gets the same bytes.
+
+        Raises :class:`~starlette.requests.ClientDisconnect` if the client leaves first.
+        """
+        body = self._body
+        if body is None:
+            conn = self._connection
+            if conn is not None:
+                body = await conn.body()  # type: ignore[attr-defined]
+            else:
+                chunks: list[bytes] = []
+                receive = self.receive
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        raise ClientDisconnect()
+                    chunk = message.get("body", b"")
+                    if chunk:
+                        chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        break
+                body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            self._body = body
+        return body
 
     @property
     def headers(self) -> Headers:

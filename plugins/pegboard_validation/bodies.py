@@ -306,11 +306,10 @@ def _read_json_value(
     loc = ("body",)
 
     async def read(ctx: RequestContext) -> Any:
-        request = ctx.request
-        body = await request.body()
+        body = await ctx.body()
         if not body:
             return field.absent(loc)
-        check(request.scope)
+        check(ctx.scope)
         try:
             return validate_json(body)
         except ValidationError as exc:
@@ -335,11 +334,10 @@ def _read_json_object(key: StashKey[Any], validator: Any, check: Callable[[Any],
             if found is _FAILED:
                 raise RequestValidationError([])  # already reported by the first parameter
             return found
-        request = ctx.request
-        body = await request.body()
+        body = await ctx.body()
         try:
             if body:
-                check(request.scope)
+                check(ctx.scope)
                 found = validator.validate_json(body)
             else:
                 found = validator.validate_python({})

@@ -55,7 +55,16 @@ def _fetch(source: str, key: str, many: bool) -> Fetch:
         lowered = key.lower()
         if many:
             return lambda ctx: ctx.headers.getlist(lowered) or None
-        return lambda ctx: ctx.headers.get(lowered)
+        raw_key = lowered.encode("latin-1")
+
+        def first_header(ctx: RequestContext) -> str | None:
+            # What Headers.get gives (the first of repeated headers), without building one.
+            for name, value in ctx.scope["headers"]:
+                if name == raw_key:
+                    return value.decode("latin-1")  # type: ignore[no-any-return]
+            return None
+
+        return first_header
     return lambda ctx: ctx.cookies.get(key)
 
 

@@ -265,3 +265,37 @@ def test_the_lazy_request_is_pegboards_and_bad_json_is_a_400():
         bad = client.post("/echo", content=b"{nope")
         assert bad.status_code == 400
         assert bad.json()["detail"].startswith("Invalid JSON body")
+
+
+def test_body_read_by_a_resolver_is_what_the_request_reads_later():
+    class Body:
+        plugin_info = PluginInfo(name="body")
+
+        @hookimpl
+        def pegboard_resolve_parameter(self, app: Any, route: Any, param: Any) -> Any:
+            if param.name != "raw":
+                return None
+
+            async def read(ctx: RequestContext) -> bytes:
+                assert not ctx.connection_made
+                return await ctx.body()
+
+            return Resolver(read)
+
+    app = App(plugins=[Body()])
+
+    @app.post("/body")
+    async def body(raw: bytes, request: Request) -> dict[str, Any]:
+        again = await request.body()
+        return {"same": again == raw, "size": len(raw), "json": (await request.json())["n"]}
+
+    def chunks() -> Any:
+        yield b'{"n": '
+        yield b"1" * 10
+        yield b"}"
+
+    with TestClient(app) as client:
+        answer = client.post("/body", content=chunks())
+        assert answer.json() == {"same": True, "size": 17, "json": int("1" * 10)}
+        too_big = client.post("/body", content=b"x" * (2 * 1024 * 1024))
+        assert too_big.status_code == 413

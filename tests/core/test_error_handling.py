@@ -291,3 +291,29 @@ def test_middleware_sees_every_request(make_app: Any):
     assert client.get("/ok").json() == "ok"
     assert client.get("/missing").status_code == 404
     assert Passthrough.calls - before == (2 if make_app.with_middleware else 0)
+
+
+def test_route_middleware_sees_handled_errors_as_responses(make_app: Any):
+    statuses: list[int] = []
+
+    class Watch:
+        def __init__(self, app: ASGIApp) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            async def watch(message: Any) -> None:
+                if message["type"] == "http.response.start":
+                    statuses.append(message["status"])
+                await send(message)
+
+            await self.app(scope, receive, watch)
+
+    app = make_app()
+
+    @app.get("/gone", middleware=[Middleware(Watch)])
+    async def gone() -> None:
+        raise HTTPException(410, "gone")
+
+    response = client_for(app).get("/gone")
+    assert (response.status_code, response.json()) == (410, {"detail": "gone"})
+    assert statuses == [410]

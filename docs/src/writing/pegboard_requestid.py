@@ -153,7 +153,7 @@ class RequestIdPlugin:
         loc = ["header", header.lower()]
 
         def require_id(ctx: RequestContext) -> None:
-            sent = ctx.request.headers.get(header)
+            sent = ctx.headers.get(header)
             if sent is None:
                 error = {"type": "missing", "loc": loc, "msg": "Field required", "input": None}
                 raise RequestValidationError([error])
