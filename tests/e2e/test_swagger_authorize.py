@@ -40,6 +40,9 @@ def execute(page: Any, block: Any, path: str) -> tuple[Any, str]:
     """Run an operation with "Try it out"; returns the HTTP response and the status shown."""
     if not block.locator(".opblock-body").count():
         block.locator(".opblock-summary").click()
+    # The body renders after the click: wait for its button before reading its label,
+    # or a slow render skips "Try it out" and Execute never appears.
+    block.locator(".try-out__btn").wait_for(timeout=15_000)
     try_it = block.locator(".try-out__btn", has_text="Try it out")
     if try_it.count():
         try_it.click()
