@@ -11,9 +11,10 @@ defined, by the check that names the plugin declaring each option.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Collection, Mapping, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from starlette.middleware import Middleware
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["FIRST_PARTY_OPTIONS", "UNSET", "RouteDecorators"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T", bound=Callable[..., Any])
 
 #: The default of every option parameter: "not given", so the route's router or app
 #: decides (``None`` is a real value for several options, ``max_body_size=None``).
@@ -54,6 +56,26 @@ FIRST_PARTY_OPTIONS: Final[Mapping[str, str]] = {
     "openapi_extra": "openapi",
     "callbacks": "openapi",
 }
+
+
+class _Decorator(Protocol):
+    """What a route decorator returns: it registers the handler and gives it back."""
+
+    def __call__(self, func: F, /) -> F: ...
+
+
+def _signature_of(template: T) -> Callable[[Callable[..., Any]], T]:
+    """Give a method ``template``'s signature, for editors, type checkers and ``inspect``.
+
+    The one-method decorators (``get``, ``post``...) take the same options; they are
+    written once, in ``RouteDecorators._route``, instead of eight times.
+    """
+
+    def copy(method: Callable[..., Any]) -> T:
+        method.__signature__ = inspect.signature(template)  # type: ignore[attr-defined]
+        return method  # type: ignore[return-value]
+
+    return copy
 
 
 def _given(arguments: dict[str, Any]) -> dict[str, Any]:
@@ -142,7 +164,7 @@ class RouteDecorators:
 
         return decorator
 
-    def get(
+    def _route(
         self,
         path: str,
         *,
@@ -171,240 +193,49 @@ class RouteDecorators:
         openapi_extra: Mapping[str, Any] = UNSET,
         callbacks: Mapping[str, Any] = UNSET,
         **options: Any,
-    ) -> Callable[[F], F]:
+    ) -> _Decorator:
+        """The signature of :meth:`get` and the other one-method decorators (typing only)."""
+        raise NotImplementedError
+
+    @_signature_of(_route)
+    def get(self, path: str, **options: Any) -> _Decorator:
         """Decorate a GET handler (HEAD is answered too). The options are :meth:`api_route`'s."""
-        return self.api_route(path, methods=["GET"], **_given(locals()))
+        return self.api_route(path, methods=["GET"], **options)
 
-    def post(
-        self,
-        path: str,
-        *,
-        name: str | None = None,
-        status_code: int | None = None,
-        tags: Sequence[str | Enum] = UNSET,
-        include_in_schema: bool = UNSET,
-        max_body_size: int | None = UNSET,
-        response_class: type[Response] = UNSET,
-        middleware: Sequence[Middleware] = UNSET,
-        response_model: Any = UNSET,
-        response_model_include: Any = UNSET,
-        response_model_exclude: Any = UNSET,
-        response_model_by_alias: bool = UNSET,
-        response_model_exclude_unset: bool = UNSET,
-        response_model_exclude_defaults: bool = UNSET,
-        response_model_exclude_none: bool = UNSET,
-        dependencies: Sequence[Any] = UNSET,
-        security: Sequence[Any] = UNSET,
-        summary: str = UNSET,
-        description: str = UNSET,
-        operation_id: str = UNSET,
-        response_description: str = UNSET,
-        responses: Mapping[int | str, Any] = UNSET,
-        deprecated: bool = UNSET,
-        openapi_extra: Mapping[str, Any] = UNSET,
-        callbacks: Mapping[str, Any] = UNSET,
-        **options: Any,
-    ) -> Callable[[F], F]:
+    @_signature_of(_route)
+    def post(self, path: str, **options: Any) -> _Decorator:
         """Decorate a POST handler. The options are :meth:`api_route`'s."""
-        return self.api_route(path, methods=["POST"], **_given(locals()))
+        return self.api_route(path, methods=["POST"], **options)
 
-    def put(
-        self,
-        path: str,
-        *,
-        name: str | None = None,
-        status_code: int | None = None,
-        tags: Sequence[str | Enum] = UNSET,
-        include_in_schema: bool = UNSET,
-        max_body_size: int | None = UNSET,
-        response_class: type[Response] = UNSET,
-        middleware: Sequence[Middleware] = UNSET,
-        response_model: Any = UNSET,
-        response_model_include: Any = UNSET,
-        response_model_exclude: Any = UNSET,
-        response_model_by_alias: bool = UNSET,
-        response_model_exclude_unset: bool = UNSET,
-        response_model_exclude_defaults: bool = UNSET,
-        response_model_exclude_none: bool = UNSET,
-        dependencies: Sequence[Any] = UNSET,
-        security: Sequence[Any] = UNSET,
-        summary: str = UNSET,
-        description: str = UNSET,
-        operation_id: str = UNSET,
-        response_description: str = UNSET,
-        responses: Mapping[int | str, Any] = UNSET,
-        deprecated: bool = UNSET,
-        openapi_extra: Mapping[str, Any] = UNSET,
-        callbacks: Mapping[str, Any] = UNSET,
-        **options: Any,
-    ) -> Callable[[F], F]:
+    @_signature_of(_route)
+    def put(self, path: str, **options: Any) -> _Decorator:
         """Decorate a PUT handler. The options are :meth:`api_route`'s."""
-        return self.api_route(path, methods=["PUT"], **_given(locals()))
+        return self.api_route(path, methods=["PUT"], **options)
 
-    def patch(
-        self,
-        path: str,
-        *,
-        name: str | None = None,
-        status_code: int | None = None,
-        tags: Sequence[str | Enum] = UNSET,
-        include_in_schema: bool = UNSET,
-        max_body_size: int | None = UNSET,
-        response_class: type[Response] = UNSET,
-        middleware: Sequence[Middleware] = UNSET,
-        response_model: Any = UNSET,
-        response_model_include: Any = UNSET,
-        response_model_exclude: Any = UNSET,
-        response_model_by_alias: bool = UNSET,
-        response_model_exclude_unset: bool = UNSET,
-        response_model_exclude_defaults: bool = UNSET,
-        response_model_exclude_none: bool = UNSET,
-        dependencies: Sequence[Any] = UNSET,
-        security: Sequence[Any] = UNSET,
-        summary: str = UNSET,
-        description: str = UNSET,
-        operation_id: str = UNSET,
-        response_description: str = UNSET,
-        responses: Mapping[int | str, Any] = UNSET,
-        deprecated: bool = UNSET,
-        openapi_extra: Mapping[str, Any] = UNSET,
-        callbacks: Mapping[str, Any] = UNSET,
-        **options: Any,
-    ) -> Callable[[F], F]:
+    @_signature_of(_route)
+    def patch(self, path: str, **options: Any) -> _Decorator:
         """Decorate a PATCH handler. The options are :meth:`api_route`'s."""
-        return self.api_route(path, methods=["PATCH"], **_given(locals()))
+        return self.api_route(path, methods=["PATCH"], **options)
 
-    def delete(
-        self,
-        path: str,
-        *,
-        name: str | None = None,
-        status_code: int | None = None,
-        tags: Sequence[str | Enum] = UNSET,
-        include_in_schema: bool = UNSET,
-        max_body_size: int | None = UNSET,
-        response_class: type[Response] = UNSET,
-        middleware: Sequence[Middleware] = UNSET,
-        response_model: Any = UNSET,
-        response_model_include: Any = UNSET,
-        response_model_exclude: Any = UNSET,
-        response_model_by_alias: bool = UNSET,
-        response_model_exclude_unset: bool = UNSET,
-        response_model_exclude_defaults: bool = UNSET,
-        response_model_exclude_none: bool = UNSET,
-        dependencies: Sequence[Any] = UNSET,
-        security: Sequence[Any] = UNSET,
-        summary: str = UNSET,
-        description: str = UNSET,
-        operation_id: str = UNSET,
-        response_description: str = UNSET,
-        responses: Mapping[int | str, Any] = UNSET,
-        deprecated: bool = UNSET,
-        openapi_extra: Mapping[str, Any] = UNSET,
-        callbacks: Mapping[str, Any] = UNSET,
-        **options: Any,
-    ) -> Callable[[F], F]:
+    @_signature_of(_route)
+    def delete(self, path: str, **options: Any) -> _Decorator:
         """Decorate a DELETE handler. The options are :meth:`api_route`'s."""
-        return self.api_route(path, methods=["DELETE"], **_given(locals()))
+        return self.api_route(path, methods=["DELETE"], **options)
 
-    def head(
-        self,
-        path: str,
-        *,
-        name: str | None = None,
-        status_code: int | None = None,
-        tags: Sequence[str | Enum] = UNSET,
-        include_in_schema: bool = UNSET,
-        max_body_size: int | None = UNSET,
-        response_class: type[Response] = UNSET,
-        middleware: Sequence[Middleware] = UNSET,
-        response_model: Any = UNSET,
-        response_model_include: Any = UNSET,
-        response_model_exclude: Any = UNSET,
-        response_model_by_alias: bool = UNSET,
-        response_model_exclude_unset: bool = UNSET,
-        response_model_exclude_defaults: bool = UNSET,
-        response_model_exclude_none: bool = UNSET,
-        dependencies: Sequence[Any] = UNSET,
-        security: Sequence[Any] = UNSET,
-        summary: str = UNSET,
-        description: str = UNSET,
-        operation_id: str = UNSET,
-        response_description: str = UNSET,
-        responses: Mapping[int | str, Any] = UNSET,
-        deprecated: bool = UNSET,
-        openapi_extra: Mapping[str, Any] = UNSET,
-        callbacks: Mapping[str, Any] = UNSET,
-        **options: Any,
-    ) -> Callable[[F], F]:
+    @_signature_of(_route)
+    def head(self, path: str, **options: Any) -> _Decorator:
         """Decorate a HEAD handler. The options are :meth:`api_route`'s."""
-        return self.api_route(path, methods=["HEAD"], **_given(locals()))
+        return self.api_route(path, methods=["HEAD"], **options)
 
-    def options(
-        self,
-        path: str,
-        *,
-        name: str | None = None,
-        status_code: int | None = None,
-        tags: Sequence[str | Enum] = UNSET,
-        include_in_schema: bool = UNSET,
-        max_body_size: int | None = UNSET,
-        response_class: type[Response] = UNSET,
-        middleware: Sequence[Middleware] = UNSET,
-        response_model: Any = UNSET,
-        response_model_include: Any = UNSET,
-        response_model_exclude: Any = UNSET,
-        response_model_by_alias: bool = UNSET,
-        response_model_exclude_unset: bool = UNSET,
-        response_model_exclude_defaults: bool = UNSET,
-        response_model_exclude_none: bool = UNSET,
-        dependencies: Sequence[Any] = UNSET,
-        security: Sequence[Any] = UNSET,
-        summary: str = UNSET,
-        description: str = UNSET,
-        operation_id: str = UNSET,
-        response_description: str = UNSET,
-        responses: Mapping[int | str, Any] = UNSET,
-        deprecated: bool = UNSET,
-        openapi_extra: Mapping[str, Any] = UNSET,
-        callbacks: Mapping[str, Any] = UNSET,
-        **options: Any,
-    ) -> Callable[[F], F]:
+    @_signature_of(_route)
+    def options(self, path: str, **options: Any) -> _Decorator:
         """Decorate an OPTIONS handler. The options are :meth:`api_route`'s."""
-        return self.api_route(path, methods=["OPTIONS"], **_given(locals()))
+        return self.api_route(path, methods=["OPTIONS"], **options)
 
-    def trace(
-        self,
-        path: str,
-        *,
-        name: str | None = None,
-        status_code: int | None = None,
-        tags: Sequence[str | Enum] = UNSET,
-        include_in_schema: bool = UNSET,
-        max_body_size: int | None = UNSET,
-        response_class: type[Response] = UNSET,
-        middleware: Sequence[Middleware] = UNSET,
-        response_model: Any = UNSET,
-        response_model_include: Any = UNSET,
-        response_model_exclude: Any = UNSET,
-        response_model_by_alias: bool = UNSET,
-        response_model_exclude_unset: bool = UNSET,
-        response_model_exclude_defaults: bool = UNSET,
-        response_model_exclude_none: bool = UNSET,
-        dependencies: Sequence[Any] = UNSET,
-        security: Sequence[Any] = UNSET,
-        summary: str = UNSET,
-        description: str = UNSET,
-        operation_id: str = UNSET,
-        response_description: str = UNSET,
-        responses: Mapping[int | str, Any] = UNSET,
-        deprecated: bool = UNSET,
-        openapi_extra: Mapping[str, Any] = UNSET,
-        callbacks: Mapping[str, Any] = UNSET,
-        **options: Any,
-    ) -> Callable[[F], F]:
+    @_signature_of(_route)
+    def trace(self, path: str, **options: Any) -> _Decorator:
         """Decorate a TRACE handler. The options are :meth:`api_route`'s."""
-        return self.api_route(path, methods=["TRACE"], **_given(locals()))
+        return self.api_route(path, methods=["TRACE"], **options)
 
     def websocket(self, path: str, *, name: str | None = None, **options: Any) -> Callable[[F], F]:
         """Decorate an async WebSocket handler."""
