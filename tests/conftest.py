@@ -29,3 +29,21 @@ def load_module(relative_path: str) -> ModuleType:
 def load_sample():
     """``load_sample("docs/src/quickstart/hello.py")`` imports a docs sample afresh."""
     return load_module
+
+
+@pytest.fixture(scope="session")
+def _redis_server():
+    """One redis-server for the whole run, started when a test first asks for it."""
+    from tests.servers import redis_server
+
+    with redis_server() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(_redis_server) -> str:
+    """The URL of a running redis-server, emptied before each test."""
+    if not _redis_server.running:  # a test stopped it
+        _redis_server.start()
+    _redis_server.flush()
+    return _redis_server.url
