@@ -19,7 +19,7 @@ from pegboard.exceptions import (
     StartupError,
     WebSocketException,
 )
-from pegboard.observers import Exchange, RouteObserver
+from pegboard.observers import ACCESS_LOG, Exchange, RouteObserver
 from pegboard.params import EMPTY, Marker, ParamInfo
 from pegboard.plugins import PluginInfo, PluginManager, RouteOption, hookimpl
 from pegboard.requests import InvalidJSONBody, Request
@@ -41,6 +41,7 @@ from pegboard.routing import Route, RouteInfo, Router, WebSocketRoute
 from pegboard.stash import Stash, StashKey
 
 __all__ = [
+    "ACCESS_LOG",
     "DEFAULT_MAX_BODY_SIZE",
     "EMPTY",
     "App",

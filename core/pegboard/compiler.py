@@ -126,7 +126,7 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
                     "pegboard_route_observer must return a RouteObserver or None."
                 )
     # Without app middleware nothing answers server errors around the route: the route
-    # does, itself if nothing wraps it, else around its middleware and observers.
+    # does, itself if nothing wraps it, else around its middleware (inside observers).
     serve_errors = app.serves_errors and info.kind == "http"
     wrapped = bool(middleware or observers)
     if encoder is not None:
@@ -137,11 +137,12 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
         endpoint = _websocket_endpoint(info, arguments, guards, notify)
     for cls, args, kwargs in reversed(middleware):
         endpoint = cls(endpoint, *args, **kwargs)
-    # Observers sit outside everything, so they see the response the client gets.
-    if observers:
-        endpoint = observe(endpoint, observers, exception_handlers(app.exception_handlers))
     if serve_errors and wrapped:
         endpoint = app.error_handling.serving(endpoint)
+    # Observers sit outside everything, so they see the response the client gets
+    # (and can add headers to it, also to the 500 of an unhandled error).
+    if observers:
+        endpoint = observe(endpoint, observers, exception_handlers(app.exception_handlers))
     depends_on = frozenset(k for r in (*guards, *arguments.values()) for k in r.depends_on)
     compiled = CompiledRoute(
         info, arguments, guards, encoder, endpoint, observers=observers, depends_on=depends_on

@@ -249,6 +249,15 @@ def pegboard_route_observer(app: App, route: RouteInfo) -> RouteObserver | None:
     reported with status 500 and the exception. What ``started`` returns comes back
     as ``exchange.state``, so no per-request data needs to live on ``request.state``.
 
+    Both callbacks run in the request's context, ``finished`` of several observers in
+    the reverse order of their ``started``: a context variable set in ``started`` (a
+    request id for log lines, the current span for child spans) is seen by the
+    handler, its dependencies and the exception handlers, and ``finished`` resets it.
+    ``observer.response_headers(state)`` adds headers to the response (a request id
+    echoed back), also to the 500 of an unhandled error unless the app has middleware
+    of its own. A plugin that writes the access log itself sets
+    ``app.stash[pegboard.ACCESS_LOG]`` so that ``pegboard run`` turns the server's off.
+
     Routes for which every plugin returns None are compiled exactly as if no plugin
     implemented this hook: they pay nothing.
 

@@ -6,11 +6,17 @@ The core then wraps only those routes, outside the route's middleware and with t
 app's exception handlers applied inside the wrapper, so that ``finished`` sees the
 status and headers the client is sent, also for a 422 from validation or a 404 from
 a raised ``HTTPException``. Routes nobody observes are compiled exactly as before.
+
+``started`` and ``finished`` run in the request's own context, around everything
+else of the route: a context variable set in ``started`` (a request id, the current
+span) is seen by the handler, its dependencies, the exception handlers and any log
+call they make, and ``finished`` can reset it. An observer may also add headers to
+the response (``response_headers``), such as a request id echoed back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -19,8 +25,13 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, ExceptionHandler, Message, Receive, Scope, Send
 
 from pegboard.requests import Request
+from pegboard.stash import StashKey
 
-__all__ = ["Exchange", "RouteObserver", "observe"]
+__all__ = ["ACCESS_LOG", "Exchange", "RouteObserver", "observe"]
+
+#: Set by a plugin that writes its own access log (``app.stash[ACCESS_LOG] = "name"``
+#: in ``pegboard_configure``): ``pegboard run`` then turns the server's access log off.
+ACCESS_LOG: StashKey[str] = StashKey("access_log")
 
 _HANDLERS_KEY = "starlette.exception_handlers"
 
@@ -55,15 +66,32 @@ class RouteObserver:
     ``started(request)`` runs before anything else of the route and returns a value
     (a start time, a span) that is handed back as :attr:`Exchange.state`; it may be
     omitted. ``finished(exchange)`` runs once the route has sent its response (or
-    failed). Both are plain synchronous functions and run per request: keep them fast.
+    failed). Both are plain synchronous functions and run per request: keep them fast,
+    and let no exception escape them.
+
+    Both run in the request's context (the task serving it), so a context variable
+    set in ``started`` is seen by everything the route runs, also in the thread pool,
+    and can be reset in ``finished`` with the token that ``started`` kept in its
+    state. With several observers on a route, ``started`` runs in the order the
+    plugins answered and ``finished`` in the reverse order, as nested ``with``
+    blocks would.
+
+    ``response_headers(state)``, if given, runs as the response starts and returns
+    raw ``(name, value)`` byte pairs appended to the headers sent; the
+    :attr:`Exchange.headers` include them. Unless the app has middleware of its own
+    (whose ``ServerErrorMiddleware`` then answers), the 500 response to an unhandled
+    exception is sent inside the observer too, so it carries these headers.
 
     :ivar finished: ``finished(exchange)``, given an :class:`Exchange`.
     :ivar started: ``started(request)``, whose result becomes ``exchange.state``; or
         None.
+    :ivar response_headers: ``response_headers(state)``, the headers to add to the
+        response; or None.
     """
 
     finished: Callable[[Exchange], None]
     started: Callable[[Request], Any] | None = None
+    response_headers: Callable[[Any], Iterable[tuple[bytes, bytes]]] | None = None
 
 
 def exception_handlers(
@@ -95,6 +123,9 @@ def observe(
     ``ExceptionMiddleware`` (which puts the app's handlers in the scope).
     """
     watchers = tuple(observers)
+    # Finished in reverse, so context variables set in ``started`` unwind in order.
+    unwinding = tuple(reversed(range(len(watchers))))
+    adders = tuple((i, w.response_headers) for i, w in enumerate(watchers) if w.response_headers)
 
     async def observed(scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive, send)
@@ -104,6 +135,9 @@ def observe(
         async def watch(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
+                if adders:
+                    extra = [pair for i, add in adders for pair in add(states[i])]
+                    message = {**message, "headers": [*message.get("headers", ()), *extra]}
                 start = message
             await send(message)
 
@@ -122,7 +156,7 @@ def observe(
             else:
                 status = 500 if failure is not None else None
                 headers = Headers()
-            for watcher, state in zip(watchers, states, strict=True):
-                watcher.finished(Exchange(request, state, status, headers, failure))
+            for i in unwinding:
+                watchers[i].finished(Exchange(request, states[i], status, headers, failure))
 
     return observed

@@ -162,6 +162,49 @@ def test_granian_gets_the_limits(project: Path, monkeypatch: pytest.MonkeyPatch)
     assert options["working_dir"] == project
 
 
+LOGGING_APP = textwrap.dedent(
+    """
+    from pegboard import ACCESS_LOG, App, PluginInfo, hookimpl
+
+    class AccessLogger:
+        plugin_info = PluginInfo(name="access-logger")
+
+        @hookimpl
+        def pegboard_configure(self, app):
+            app.stash[ACCESS_LOG] = "access-logger"
+
+    app = App(plugins=[AccessLogger()])
+    """
+)
+
+
+def test_the_servers_access_log_is_off_when_a_plugin_writes_one(
+    project: Path, served: list[dict[str, Any]]
+):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["run"]).exit_code == 0
+    assert served[-1]["settings"].access_log is None  # the server's own default
+    assert runner.invoke(cli, ["run", "--no-access-log"]).exit_code == 0
+    assert served[-1]["settings"].access_log is False
+    (project / "logged.py").write_text(LOGGING_APP)
+    assert runner.invoke(cli, ["run", "logged.py"]).exit_code == 0
+    assert served[-1]["settings"].access_log is False
+    assert runner.invoke(cli, ["dev", "logged.py"]).exit_code == 0
+    assert served[-1]["settings"].access_log is False
+    # Asking for it explicitly still wins.
+    assert runner.invoke(cli, ["run", "logged.py", "--access-log"]).exit_code == 0
+    assert served[-1]["settings"].access_log is True
+
+
+def test_each_server_is_told_about_the_access_log():
+    off = ServerSettings(access_log=False)
+    assert servers_module.uvicorn_options(off)["access_log"] is False
+    assert "access_log" not in servers_module.uvicorn_options(ServerSettings())
+    pytest.importorskip("granian")
+    assert servers_module.granian_options(off, ".")["log_access"] is False
+    assert "log_access" not in servers_module.granian_options(ServerSettings(), ".")
+
+
 @pytest.mark.parametrize(("server", "extra"), [("uvicorn", "server"), ("granian", "granian")])
 def test_a_missing_server_names_its_extra(
     project: Path, monkeypatch: pytest.MonkeyPatch, server: str, extra: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
 import pytest
@@ -170,3 +171,131 @@ def test_observer_must_be_a_route_observer():
     app.add_api_route("/x", lambda: None)
     with pytest.raises(RouteDefinitionError, match="must return a RouteObserver"):
         app.build()
+
+
+current: contextvars.ContextVar[str] = contextvars.ContextVar("current", default="-")
+
+
+class Binder:
+    """Binds ``current`` for the request and echoes it in a header, as a log plugin would."""
+
+    def __init__(self, name: str, log: list[str]) -> None:
+        self.plugin_info = PluginInfo(name=name)
+        self.name = name
+        self.log = log
+
+    @hookimpl
+    def pegboard_route_observer(self, app: App, route: RouteInfo) -> RouteObserver:
+        def started(request: Request) -> contextvars.Token[str]:
+            self.log.append(f"start {self.name}")
+            return current.set(f"{self.name}:{request.url.path}")
+
+        def finished(exchange: Exchange) -> None:
+            self.log.append(f"finish {self.name} {current.get()} {exchange.status_code}")
+            current.reset(exchange.state)
+
+        def headers(token: contextvars.Token[str]) -> list[tuple[bytes, bytes]]:
+            return [(f"x-{self.name}".encode(), current.get().encode())]
+
+        return RouteObserver(finished, started=started, response_headers=headers)
+
+
+def binder_app(*binders: Binder, middleware: bool = False) -> App:
+    app = App(plugins=list(binders))
+    if middleware:
+        app.add_middleware(AddHeader)
+    seen = app.state.seen = []
+
+    @app.get("/async")
+    async def in_async() -> str:
+        seen.append(current.get())
+        return current.get()
+
+    @app.get("/sync")
+    def in_thread() -> str:
+        seen.append(current.get())
+        return current.get()
+
+    @app.get("/teapot")
+    async def teapot() -> None:
+        raise LookupError
+
+    @app.get("/crash")
+    async def crash() -> None:
+        raise ValueError("boom")
+
+    @app.exception_handler(LookupError)
+    async def handle(request: Request, exc: Exception) -> Any:
+        from pegboard import PlainTextResponse
+
+        return PlainTextResponse(current.get(), status_code=418)
+
+    return app
+
+
+def test_a_context_variable_set_in_started_is_seen_by_the_route_and_reset():
+    log: list[str] = []
+    client = TestClient(binder_app(Binder("a", log)), raise_server_exceptions=False)
+    assert client.get("/async").json() == "a:/async"
+    assert client.get("/sync").json() == "a:/sync"  # run in the thread pool
+    teapot = client.get("/teapot")
+    assert (teapot.status_code, teapot.text) == (418, "a:/teapot")
+    assert current.get() == "-"
+    assert log[-1] == "finish a a:/teapot 418"
+
+
+def test_finished_runs_in_reverse_so_context_unwinds_in_order():
+    log: list[str] = []
+    app = binder_app(Binder("outer", log), Binder("inner", log))
+    response = TestClient(app).get("/async")
+    # pluggy calls the plugin registered last first: "inner" answers first.
+    assert log == [
+        "start inner",
+        "start outer",
+        "finish outer outer:/async 200",
+        "finish inner inner:/async 200",
+    ]
+    assert response.json() == "outer:/async"
+    assert current.get() == "-"
+
+
+def test_response_headers_are_added_also_to_errors_answered_inside():
+    log: list[str] = []
+    client = TestClient(binder_app(Binder("a", log)), raise_server_exceptions=False)
+    assert client.get("/async").headers["x-a"] == "a:/async"
+    assert client.get("/teapot").headers["x-a"] == "a:/teapot"
+    crash = client.get("/crash")
+    assert crash.status_code == 500
+    assert crash.headers["x-a"] == "a:/crash"
+    assert log[-1] == "finish a a:/crash 500"
+
+
+def test_exchange_headers_include_the_added_ones():
+    seen: list[str | None] = []
+
+    class Echo:
+        plugin_info = PluginInfo(name="echo")
+
+        @hookimpl
+        def pegboard_route_observer(self, app: App, route: RouteInfo) -> RouteObserver:
+            return RouteObserver(
+                lambda exchange: seen.append(exchange.headers.get("x-id")),
+                started=lambda request: "7",
+                response_headers=lambda state: [(b"x-id", state.encode())],
+            )
+
+    app = App(plugins=[Echo()])
+    app.add_api_route("/x", lambda: "ok")
+    assert TestClient(app).get("/x").headers["x-id"] == "7"
+    assert seen == ["7"]
+
+
+def test_with_app_middleware_the_500_comes_from_outside_without_the_headers():
+    log: list[str] = []
+    app = binder_app(Binder("a", log), middleware=True)
+    client = TestClient(app, raise_server_exceptions=False)
+    assert client.get("/async").headers["x-a"] == "a:/async"
+    crash = client.get("/crash")
+    assert crash.status_code == 500
+    assert "x-a" not in crash.headers
+    assert log[-1] == "finish a a:/crash 500"

@@ -25,6 +25,7 @@ from pegboard.cli.servers import (
     require_server,
     serve,
 )
+from pegboard.observers import ACCESS_LOG
 
 __all__ = ["dev", "run"]
 
@@ -183,7 +184,12 @@ def _forget_modules(names: set[str], app_dir: str) -> None:
 
 
 def _with_app_limits(settings: ServerSettings, app: Any) -> ServerSettings:
-    return attrs.evolve(settings, ws_max_size=ws_limit(app, settings.ws_max_size))
+    access_log = settings.access_log
+    if access_log is None and isinstance(app, App) and ACCESS_LOG in app.stash:
+        access_log = False  # a plugin writes the access log; the server's would repeat it
+    return attrs.evolve(
+        settings, ws_max_size=ws_limit(app, settings.ws_max_size), access_log=access_log
+    )
 
 
 @click.command(epilog=_LIMITS_HELP)
@@ -196,6 +202,12 @@ def _with_app_limits(settings: ServerSettings, app: Any) -> ServerSettings:
 @click.option("--reload", is_flag=True, help="Restart when code changes.")
 @click.option("--log-level", default="info", show_default=True)
 @click.option("--root-path", default="", help="Prefix the app is served under by a proxy.")
+@click.option(
+    "--access-log/--no-access-log",
+    default=None,
+    help="The server's access log.  [default: uvicorn's on, granian's off; off when a "
+    "plugin of the app writes one, such as logging]",
+)
 @_limit_options
 @traceback_option
 def run(
@@ -208,6 +220,7 @@ def run(
     reload: bool,
     log_level: str,
     root_path: str,
+    access_log: bool | None,
     http: Any,
     header_timeout: float,
     keep_alive: int,
@@ -228,6 +241,7 @@ def run(
         log_level=log_level,
         root_path=root_path,
         factory=factory,
+        access_log=access_log,
         http=http,
         header_timeout=header_timeout,
         keep_alive_timeout=keep_alive,

@@ -47,6 +47,9 @@ class ServerSettings:
     ws_max_size: int | None = None
     #: Also show the app's own loggers (root logger) at this level; None leaves them.
     app_log_level: str | None = None
+    #: The server's access log: None is the server's default (uvicorn on, granian
+    #: off); ``pegboard run`` sets False when the app writes its own (``ACCESS_LOG``).
+    access_log: bool | None = None
 
 
 def require_server(name: str) -> None:
@@ -109,6 +112,8 @@ def uvicorn_options(settings: ServerSettings) -> dict[str, Any]:
         options["ws_max_size"] = settings.ws_max_size
     if settings.app_log_level is not None:
         options["log_config"] = _uvicorn_log_config(settings.app_log_level)
+    if settings.access_log is not None:
+        options["access_log"] = settings.access_log
     return options
 
 
@@ -183,6 +188,8 @@ def granian_options(settings: ServerSettings, app_dir: str) -> dict[str, Any]:
     }
     if settings.root_path:
         options["url_path_prefix"] = settings.root_path
+    if settings.access_log is not None:
+        options["log_access"] = settings.access_log
     if settings.reload:
         options["reload_paths"] = [Path(app_dir)]
     if settings.app_log_level is not None:
