@@ -315,6 +315,22 @@ def test_a_taken_port_fails_the_startup():
                 pass
 
 
+def test_in_multiprocess_mode_a_taken_port_is_left_to_the_worker_serving_it():
+    import socket
+
+    from pegboard_prometheus.exposition import MetricsServer
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = MetricsServer(port, "127.0.0.1", CollectorRegistry(), shared=True)
+        server.start()  # no error: another worker holds the port
+        server.stop()
+        with pytest.raises(PluginError, match="Choose a free port"):
+            MetricsServer(port, "127.0.0.1", CollectorRegistry(), shared=False).start()
+
+
 def test_apps_sharing_a_registry_share_its_metrics():
     registry = CollectorRegistry()
     first, second = make_app(registry=registry), make_app(registry=registry)

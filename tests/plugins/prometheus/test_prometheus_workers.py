@@ -47,14 +47,16 @@ def get(port: int, path: str) -> tuple[int, bytes]:
         conn.close()
 
 
-def test_counts_from_both_workers_add_up(tmp_path: Path):
-    pytest.importorskip("uvicorn")
+@pytest.mark.parametrize("server_name", ["uvicorn", "granian"])
+def test_counts_from_both_workers_add_up(tmp_path: Path, server_name: str):
+    pytest.importorskip(server_name)
     (tmp_path / "main.py").write_text(APP)
     directory = tmp_path / "metrics"
     directory.mkdir()
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory), "PYTHONUNBUFFERED": "1"}
     port = free_port()
     argv = [PEGBOARD, "run", "main.py", "--workers", "2", "--port", str(port)]
+    argv += ["--server", server_name]
     with Server(argv, port, name="pegboard run --workers 2", cwd=tmp_path, env=env) as server:
         deadline = time.monotonic() + 60
         while len(children(server.pid)) < 2:
