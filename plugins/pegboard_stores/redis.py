@@ -76,15 +76,15 @@ class RedisStore:
         self.prefix = prefix
         self.timeout = timeout
         self.max_connections = max_connections
+        # Every failure of the backend (redis-py's own errors include its connection
+        # and timeout errors) becomes StoreUnavailable.
         self._errors: tuple[type[BaseException], ...] = (
-            redis.exceptions.ConnectionError,
-            redis.exceptions.TimeoutError,
+            redis.exceptions.RedisError,
             OSError,
             asyncio.TimeoutError,
         )
         self._response_error: type[Exception] = redis.exceptions.ResponseError
-        self._redis_error: type[Exception] = redis.exceptions.RedisError
-        self._closing_errors = (*self._errors, self._redis_error, RuntimeError)
+        self._closing_errors = (*self._errors, RuntimeError)
         self._given = client
         self._client: Redis | None = client
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -135,8 +135,6 @@ class RedisStore:
             value: bytes | None = await self._redis().get(self.prefix + key)  # type: ignore[assignment]
         except self._errors as error:
             raise self._unavailable(error) from error
-        except self._redis_error as error:
-            raise self._unavailable(error) from error
         return value
 
     async def set(self, key: str, value: bytes, *, expires_in: float | None = None) -> None:
@@ -145,15 +143,11 @@ class RedisStore:
             await self._redis().set(self.prefix + key, value, px=px)
         except self._errors as error:
             raise self._unavailable(error) from error
-        except self._redis_error as error:
-            raise self._unavailable(error) from error
 
     async def delete(self, key: str) -> None:
         try:
             await self._redis().delete(self.prefix + key)
         except self._errors as error:
-            raise self._unavailable(error) from error
-        except self._redis_error as error:
             raise self._unavailable(error) from error
 
     async def increment(self, key: str, amount: int = 1, *, expires_in: float | None = None) -> int:
@@ -168,13 +162,11 @@ class RedisStore:
             pipe.incrby(name, amount)
             _, value = await pipe.execute()
             return value
-        except self._errors as error:
-            raise self._unavailable(error) from error
-        except self._response_error as error:
+        except self._response_error as error:  # before _errors: it is a RedisError
             if "not an integer" in str(error):
                 raise ValueError(f"The value under {key!r} is not an integer") from None
             raise self._unavailable(error) from error
-        except self._redis_error as error:
+        except self._errors as error:
             raise self._unavailable(error) from error
 
     async def delete_prefix(self, prefix: str) -> int:
@@ -191,8 +183,6 @@ class RedisStore:
             if batch:
                 removed += await client.unlink(*batch)
         except self._errors as error:
-            raise self._unavailable(error) from error
-        except self._redis_error as error:
             raise self._unavailable(error) from error
         return removed
 
