@@ -226,7 +226,9 @@ class _Storer:
             k == b"cache-control" for k, _ in headers
         ):
             headers.append((b"cache-control", middleware._cache_control))
-        status: int = start["status"]
+        # Stored before it is sent: once a client has the response, every worker
+        # serves it from the store.
+        await self._store(start["status"], headers, body)
         if (
             self._if_none_match is not None
             and etag is not None
@@ -236,7 +238,6 @@ class _Storer:
         else:
             await self._send({**start, "headers": headers})
             await self._send(message)
-        await self._store(status, headers, body)
 
     async def _store(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
         middleware = self._middleware
