@@ -55,6 +55,9 @@ FIRST_PARTY_OPTIONS: Final[Mapping[str, str]] = {
     "deprecated": "openapi",
     "openapi_extra": "openapi",
     "callbacks": "openapi",
+    "compress": "compression",
+    "cache": "caching",
+    "etag": "caching",
 }
 
 
@@ -141,6 +144,9 @@ class RouteDecorators:
         deprecated: bool = UNSET,
         openapi_extra: Mapping[str, Any] = UNSET,
         callbacks: Mapping[str, Any] = UNSET,
+        compress: Any = UNSET,
+        cache: Any = UNSET,
+        etag: bool = UNSET,
         **options: Any,
     ) -> Callable[[F], F]:
         """Decorate a handler for ``path`` and ``methods`` (default ``["GET"]``).
@@ -150,8 +156,9 @@ class RouteDecorators:
         ``response_model`` and the ``response_model_*`` filters. The DI plugin's:
         ``dependencies``. The security plugin's: ``security``. The OpenAPI plugin's:
         ``summary``, ``description``, ``operation_id``, ``response_description``,
-        ``responses``, ``deprecated``, ``openapi_extra`` and ``callbacks``. Further
-        keywords are options third-party plugins declare.
+        ``responses``, ``deprecated``, ``openapi_extra`` and ``callbacks``. The
+        compression plugin's: ``compress``. The caching plugin's: ``cache`` and
+        ``etag``. Further keywords are options third-party plugins declare.
         """
         given = _given(locals())
         del given["methods"], given["name"], given["status_code"]
@@ -192,6 +199,9 @@ class RouteDecorators:
         deprecated: bool = UNSET,
         openapi_extra: Mapping[str, Any] = UNSET,
         callbacks: Mapping[str, Any] = UNSET,
+        compress: Any = UNSET,
+        cache: Any = UNSET,
+        etag: bool = UNSET,
         **options: Any,
     ) -> _Decorator:
         """The signature of :meth:`get` and the other one-method decorators (typing only)."""

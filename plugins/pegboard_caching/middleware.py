@@ -1,0 +1,338 @@
+"""The per-route ASGI middleware: serve from the store, or store what the route sends.
+
+Build time (the plugin): one :class:`CacheMiddleware` per caching route, with its key
+prefix, policy and header names fixed; one :class:`ETagMiddleware` per route that
+asks only for ``etag=True``. Per request, a GET or HEAD makes one key from the path,
+the query string and the chosen headers, and one store lookup (two when the response
+varies on request headers). A hit is sent from the stored bytes without running the
+route; a miss runs it, and the response is stored if it may be.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pegboard_caching.cache import Cache, normalise_query
+from pegboard_caching.entries import (
+    Entry,
+    decode,
+    encode_entry,
+    encode_variants,
+    etag_for,
+    matches,
+)
+from pegboard_caching.policy import CachePolicy
+from pegboard_stores import StoreUnavailable
+
+__all__ = ["CacheMiddleware", "ETagMiddleware"]
+
+logger = logging.getLogger("pegboard.caching")
+
+_SERVICE_UNAVAILABLE = b'{"detail":"The cache is unavailable; try again shortly."}'
+# The headers a 304 repeats from the full response (RFC 9110, 15.4.5).
+_NOT_MODIFIED_HEADERS = frozenset({b"cache-control", b"etag", b"vary", b"expires", b"date"})
+_NO_STORE = (b"no-store", b"private", b"no-cache")
+
+
+def _route_path(scope: Scope) -> str:
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        return path[len(root) :]
+    return path
+
+
+async def _send_not_modified(send: Send, headers: Any) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 304,
+            "headers": [(k, v) for k, v in headers if k in _NOT_MODIFIED_HEADERS],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
+
+
+class CacheMiddleware:
+    """Caches one route's responses in the app's :class:`~pegboard_caching.Cache`.
+
+    :param app: The route's callable.
+    :param cache: The app's cache (its store and error policy).
+    :param prefix: The prefix of this route's keys.
+    :param policy: The route's policy.
+    """
+
+    __slots__ = ("_cache_control", "_headers", "_vary_by", "app", "cache", "policy", "prefix")
+
+    def __init__(self, app: ASGIApp, *, cache: Cache, prefix: str, policy: CachePolicy) -> None:
+        self.app = app
+        self.cache = cache
+        self.prefix = prefix
+        self.policy = policy
+        self._headers = tuple(name.encode("latin-1") for name in policy.headers)
+        self._cache_control = policy.cache_control_value
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Per request."""
+        method = scope["method"]
+        if method != "GET" and method != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        policy = self.policy
+        if_none_match = None
+        wanted = self._headers
+        values: list[bytes] | None = [b""] * len(wanted) if wanted else None
+        for key, value in scope["headers"]:
+            if key == b"if-none-match":
+                if_none_match = value
+            elif key == b"authorization" and not policy.authorized:
+                await self.app(scope, receive, send)
+                return
+            elif values is not None and key in wanted:
+                values[wanted.index(key)] = value
+        query = scope.get("query_string", b"")
+        cache_key = (
+            f"{self.prefix}{_route_path(scope)}?"
+            f"{normalise_query(query.decode('latin-1'), policy) if query else ''}#"
+        )
+        if values is not None:
+            cache_key += "\n".join(v.decode("latin-1") for v in values)
+        cache = self.cache
+        if not cache.available():
+            await self._unavailable(scope, receive, send)
+            return
+        try:
+            raw = await cache.store.get(cache_key)
+            found = None if raw is None else decode(raw)
+            variant_key = None
+            if isinstance(found, tuple):
+                variant_key = _variant_key(cache_key, found, scope)
+                raw = await cache.store.get(variant_key)
+                found = None if raw is None else decode(raw)
+        except StoreUnavailable as error:
+            cache.failed(error)
+            await self._unavailable(scope, receive, send)
+            return
+        if isinstance(found, Entry):
+            await _send_hit(found, method, if_none_match, policy.etag, send)
+            return
+        if method == "HEAD":
+            await self.app(scope, receive, send)
+            return
+        storer = _Storer(self, cache_key, scope, if_none_match, send)
+        await self.app(scope, receive, storer.send)
+
+    async def _unavailable(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.cache.on_store_error == "open":
+            await self.app(scope, receive, send)
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 503,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(_SERVICE_UNAVAILABLE)).encode()),
+                    (b"retry-after", str(max(1, round(self.cache.retry_after))).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": _SERVICE_UNAVAILABLE})
+
+
+def _variant_key(cache_key: str, names: tuple[str, ...], scope: Scope) -> str:
+    """The key of the entry for this request's values of the headers a response varies on."""
+    found: dict[str, list[str]] = {name: [] for name in names}
+    for key, value in scope["headers"]:
+        values = found.get(key.decode("latin-1"))
+        if values is not None:
+            values.append(value.decode("latin-1"))
+    return cache_key + "\x00" + "\n".join(",".join(v) for v in found.values())
+
+
+async def _send_hit(
+    entry: Entry, method: str, if_none_match: bytes | None, etag: bool, send: Send
+) -> None:
+    """Send a stored response (per request)."""
+    headers = entry.headers
+    if (
+        if_none_match is not None
+        and etag
+        and entry.etag is not None
+        and matches(if_none_match, entry.etag)
+    ):
+        await _send_not_modified(send, headers)
+        return
+    age = max(0, int(time.time() - entry.stored_at))
+    await send(
+        {
+            "type": "http.response.start",
+            "status": entry.status,
+            "headers": [*headers, (b"age", str(age).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": entry.body if method == "GET" else b""})
+
+
+class _Storer:
+    """One response on a miss: sent to the client, and stored if it may be."""
+
+    __slots__ = ("_if_none_match", "_key", "_middleware", "_scope", "_send", "_start")
+
+    def __init__(
+        self,
+        middleware: CacheMiddleware,
+        key: str,
+        scope: Scope,
+        if_none_match: bytes | None,
+        send: Send,
+    ) -> None:
+        self._middleware, self._key, self._scope = middleware, key, scope
+        self._if_none_match, self._send = if_none_match, send
+        self._start: Message | None = None
+
+    async def send(self, message: Message) -> None:
+        start = self._start
+        if message["type"] == "http.response.start":
+            self._start = message
+            return
+        if start is None or message["type"] != "http.response.body":
+            await self._send(message)
+            return
+        self._start = None
+        body: bytes = message.get("body", b"")
+        if message.get("more_body", False):  # a stream: sent, never stored
+            await self._send(start)
+            await self._send(message)
+            return
+        middleware = self._middleware
+        policy = middleware.policy
+        headers = _storable_headers(start, body, policy)
+        if headers is None:
+            await self._send(start)
+            await self._send(message)
+            return
+        etag = None
+        if policy.etag:
+            etag = next((v for k, v in headers if k == b"etag"), None)
+            if etag is None:
+                etag = etag_for(body)
+                headers.append((b"etag", etag))
+        if middleware._cache_control is not None and not any(
+            k == b"cache-control" for k, _ in headers
+        ):
+            headers.append((b"cache-control", middleware._cache_control))
+        # Stored before it is sent: once a client has the response, every worker
+        # serves it from the store.
+        await self._store(start["status"], headers, body)
+        if (
+            self._if_none_match is not None
+            and etag is not None
+            and matches(self._if_none_match, etag)
+        ):
+            await _send_not_modified(self._send, headers)
+        else:
+            await self._send({**start, "headers": headers})
+            await self._send(message)
+
+    async def _store(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        middleware = self._middleware
+        cache = middleware.cache
+        entry = encode_entry(status, headers, body, time.time())
+        if entry is None:
+            return
+        vary = sorted(
+            {
+                name.strip().lower()
+                for k, v in headers
+                if k == b"vary"
+                for name in v.decode("latin-1").split(",")
+                if name.strip()
+            }
+        )
+        try:
+            ttl = middleware.policy.ttl
+            if vary:
+                await cache.store.set(self._key, encode_variants(vary), expires_in=ttl)
+                key = _variant_key(self._key, tuple(vary), self._scope)
+                await cache.store.set(key, entry, expires_in=ttl)
+            else:
+                await cache.store.set(self._key, entry, expires_in=ttl)
+        except StoreUnavailable as error:
+            cache.failed(error)
+
+
+def _storable_headers(
+    start: Message, body: bytes, policy: CachePolicy
+) -> list[tuple[bytes, bytes]] | None:
+    """The response's headers (lowercased names) if it may be stored, else None."""
+    if start["status"] not in policy.statuses or len(body) > policy.max_size:
+        return None
+    headers: list[tuple[bytes, bytes]] = []
+    for key, value in start.get("headers", ()):
+        key = key.lower()
+        if key == b"set-cookie" and not policy.cookies:
+            return None
+        if key == b"cache-control" and any(word in value.lower() for word in _NO_STORE):
+            return None
+        if key == b"vary" and b"*" in value:
+            return None
+        headers.append((key, value))
+    return headers
+
+
+class ETagMiddleware:
+    """``etag=True`` on a route that does not cache: an ``ETag`` and ``304`` per response.
+
+    The route still runs every time; what is saved is sending the body again to a
+    client that has it.
+
+    :param app: The route's callable.
+    """
+
+    __slots__ = ("app",)
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Per request."""
+        if scope["method"] != "GET":  # a HEAD response has no body to hash
+            await self.app(scope, receive, send)
+            return
+        if_none_match = None
+        for key, value in scope["headers"]:
+            if key == b"if-none-match":
+                if_none_match = value
+                break
+        start: Message | None = None
+
+        async def tagging_send(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            held, start = start, None
+            if held is None or message["type"] != "http.response.body":
+                await send(message)
+                return
+            if message.get("more_body", False) or held["status"] != 200:
+                await send(held)
+                await send(message)
+                return
+            headers = list(held.get("headers", ()))
+            etag = next((v for k, v in headers if k.lower() == b"etag"), None)
+            if etag is None:
+                etag = etag_for(message.get("body", b""))
+                headers.append((b"etag", etag))
+            if if_none_match is not None and matches(if_none_match, etag):
+                await _send_not_modified(send, [(k.lower(), v) for k, v in headers])
+                return
+            await send({**held, "headers": headers})
+            await send(message)
+
+        await self.app(scope, receive, tagging_send)
