@@ -15,12 +15,11 @@ import json
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from types import TracebackType
 from typing import Any, Literal
 
 from itsdangerous import BadSignature, Signer
-from pegboard_stores import MemoryStore, Store, StoreUnavailable
 from starlette.responses import Response
 
 from pegboard import (
@@ -41,6 +40,7 @@ from pegboard import (
 )
 from pegboard_sessions.session import Session
 from pegboard_sessions.settings import SessionSettings, secret_keys
+from pegboard_stores import MemoryStore, Store, StoreUnavailable
 
 __all__ = ["SessionsPlugin", "sessions"]
 
@@ -96,6 +96,11 @@ class SessionsPlugin:
     @hookimpl
     def pegboard_configure(self, app: App) -> None:
         app.stash[_PLUGIN] = self
+
+    @hookimpl
+    def pegboard_shutdown(self, app: App) -> Awaitable[None]:
+        # Stores may be shared by several plugins; closing one twice is allowed.
+        return self.store.close()
 
     @hookimpl
     def pegboard_route_added(self, app: App, route: RouteInfo) -> None:

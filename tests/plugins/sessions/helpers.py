@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pegboard_stores import MemoryStore, StoreUnavailable
 from starlette.testclient import TestClient
 
 from pegboard import App
 from pegboard_sessions import sessions
+from pegboard_stores import MemoryStore, StoreUnavailable
 
 KEY = "k" * 20 + "-test-secret-key-of-43-chars"  # 48 characters
 

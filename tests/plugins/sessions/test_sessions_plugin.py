@@ -510,3 +510,17 @@ def test_websocket_handlers_read_the_session_but_cannot_change_it() -> None:
     with client.websocket_connect("/ws", headers=cookie) as websocket:
         assert websocket.receive_json() == {"n": 1}
         assert "read-only" in websocket.receive_text()
+
+
+def test_the_store_is_closed_when_the_app_shuts_down() -> None:
+    closed: list[bool] = []
+
+    class ClosingStore(RecordingStore):
+        async def close(self) -> None:
+            closed.append(True)
+            await super().close()
+
+    with https_client(counter_app(store=ClosingStore())) as client:
+        client.post("/count")
+        assert closed == []
+    assert closed == [True]
