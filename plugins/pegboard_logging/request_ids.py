@@ -9,8 +9,8 @@ of the app). Anything else gets a fresh id: a malformed header is never an error
 from __future__ import annotations
 
 import ipaddress
+import random
 import re
-import uuid
 from collections.abc import Sequence
 
 import attrs
@@ -71,7 +71,9 @@ class RequestIds:
                     if self._peer_trusted(scope) and _ID.fullmatch(value.decode("latin-1")):
                         return str(value.decode("latin-1"))
                     break
-        return uuid.uuid4().hex
+        # 128 random bits, as OpenTelemetry makes trace ids: unique, and several times
+        # cheaper than uuid4 (ids name requests; they guard nothing).
+        return f"{random.getrandbits(128):032x}"
 
     def _peer_trusted(self, scope: Scope) -> bool:
         trusted = self.trusted
