@@ -126,9 +126,10 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
                     "pegboard_route_observer must return a RouteObserver or None."
                 )
     # Without app middleware nothing answers server errors around the route: the route
-    # does, itself if nothing wraps it, else around its middleware (inside observers).
+    # does, itself if no middleware wraps it, else around its middleware; observers
+    # are outside either way.
     serve_errors = app.serves_errors and info.kind == "http"
-    wrapped = bool(middleware or observers)
+    wrapped = bool(middleware)
     if encoder is not None:
         endpoint = _http_endpoint(
             app, info, arguments, guards, encoder, notify, serve_errors and not wrapped
@@ -142,7 +143,12 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
     # Observers sit outside everything, so they see the response the client gets
     # (and can add headers to it, also to the 500 of an unhandled error).
     if observers:
-        endpoint = observe(endpoint, observers, exception_handlers(app.exception_handlers))
+        # The route answers its handled errors itself; route middleware may raise some
+        # too, which only ``serving`` answers, and only when the app has no middleware.
+        handlers = (
+            exception_handlers(app.exception_handlers) if wrapped and not serve_errors else None
+        )
+        endpoint = observe(endpoint, observers, handlers)
     depends_on = frozenset(k for r in (*guards, *arguments.values()) for k in r.depends_on)
     compiled = CompiledRoute(
         info, arguments, guards, encoder, endpoint, observers=observers, depends_on=depends_on

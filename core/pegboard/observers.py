@@ -115,14 +115,20 @@ def exception_handlers(
 def observe(
     app: ASGIApp,
     observers: Sequence[RouteObserver],
-    handlers: tuple[dict[Any, ExceptionHandler], dict[int, ExceptionHandler]],
+    handlers: tuple[dict[Any, ExceptionHandler], dict[int, ExceptionHandler]] | None = None,
 ) -> ASGIApp:
     """Wrap a compiled route so each of ``observers`` sees every exchange (build time).
 
-    ``handlers`` are used only when the request did not pass Starlette's
-    ``ExceptionMiddleware`` (which puts the app's handlers in the scope).
+    ``app`` answers its own handled errors (a compiled route does). ``handlers`` are
+    given when something inside ``app`` may still raise one (route middleware while
+    Starlette's ``ExceptionMiddleware`` is outside): they then answer it here, so the
+    observers see the response, as they do the rest of the time.
     """
     watchers = tuple(observers)
+    if handlers is not None:
+        app = _answering(app, handlers)
+    if len(watchers) == 1:
+        return _observe_one(app, watchers[0])
     # Finished in reverse, so context variables set in ``started`` unwind in order.
     unwinding = tuple(reversed(range(len(watchers))))
     adders = tuple((i, w.response_headers) for i, w in enumerate(watchers) if w.response_headers)
@@ -141,22 +147,66 @@ def observe(
                 start = message
             await send(message)
 
-        if _HANDLERS_KEY not in scope:
-            scope[_HANDLERS_KEY] = handlers
         failure: BaseException | None = None
         try:
-            await wrap_app_handling_exceptions(app, request)(scope, receive, watch)
+            await app(scope, receive, watch)
         except BaseException as exc:
             failure = exc
             raise
         finally:
-            if start is not None:
-                status: int | None = start["status"]
-                headers = Headers(raw=list(start.get("headers", ())))
-            else:
-                status = 500 if failure is not None else None
-                headers = Headers()
             for i in unwinding:
-                watchers[i].finished(Exchange(request, states[i], status, headers, failure))
+                watchers[i].finished(_exchange(request, states[i], start, failure))
 
     return observed
+
+
+def _observe_one(app: ASGIApp, observer: RouteObserver) -> ASGIApp:
+    """:func:`observe` for the usual single observer: no lists, no loops."""
+    started, finished, add = observer.started, observer.finished, observer.response_headers
+
+    async def observed(scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive, send)
+        state = started(request) if started is not None else None
+        start: Message | None = None
+
+        async def watch(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                if add is not None:
+                    message = {**message, "headers": [*message.get("headers", ()), *add(state)]}
+                start = message
+            await send(message)
+
+        failure: BaseException | None = None
+        try:
+            await app(scope, receive, watch)
+        except BaseException as exc:
+            failure = exc
+            raise
+        finally:
+            finished(_exchange(request, state, start, failure))
+
+    return observed
+
+
+def _exchange(
+    request: Request, state: Any, start: Message | None, failure: BaseException | None
+) -> Exchange:
+    if start is not None:
+        raw = start.get("headers", ())
+        headers = Headers(raw=raw if isinstance(raw, list) else list(raw))
+        return Exchange(request, state, start["status"], headers, failure)
+    return Exchange(request, state, 500 if failure is not None else None, Headers(), failure)
+
+
+def _answering(
+    app: ASGIApp, handlers: tuple[dict[Any, ExceptionHandler], dict[int, ExceptionHandler]]
+) -> ASGIApp:
+    """``app`` with the app's exception handlers answering what it raises."""
+
+    async def answering(scope: Scope, receive: Receive, send: Send) -> None:
+        if _HANDLERS_KEY not in scope:
+            scope[_HANDLERS_KEY] = handlers
+        await wrap_app_handling_exceptions(app, Request(scope, receive, send))(scope, receive, send)
+
+    return answering

@@ -299,3 +299,31 @@ def test_with_app_middleware_the_500_comes_from_outside_without_the_headers():
     assert crash.status_code == 500
     assert "x-a" not in crash.headers
     assert log[-1] == "finish a a:/crash 500"
+
+
+class Refuse:
+    """Route middleware that refuses the request by raising."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise HTTPException(403, "refused by middleware")
+
+
+@pytest.mark.parametrize("app_middleware", [False, True])
+def test_errors_raised_by_route_middleware_are_seen_as_answered(app_middleware: bool):
+    watcher = Watcher()
+    app = App(plugins=[watcher])
+    if app_middleware:
+        app.add_middleware(AddHeader)
+
+    @app.get("/guarded", watch=True, middleware=[Middleware(Refuse)])
+    async def guarded() -> str:
+        return "never"
+
+    response = TestClient(app).get("/guarded")
+    assert response.status_code == 403
+    # The observer sees the headers sent, also those app middleware adds on the way out.
+    added = "yes" if app_middleware else None
+    assert watcher.seen == [("/guarded", "state-/guarded", 403, added, None)]
