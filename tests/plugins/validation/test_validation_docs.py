@@ -185,6 +185,21 @@ def test_form_model(load_sample: Load) -> None:
         assert [e["loc"] for e in no_file] == [["body", "avatar"]]
 
 
+def test_form_unions(load_sample: Load) -> None:
+    mod = load_sample("docs/src/validation/form_unions.py")
+    with client_for(mod) as client:
+        sent = {"kind": "company", "company_name": "Acme", "tags": ["a", "b"], "token": "t"}
+        assert client.post("/contacts", data=sent).json() == {
+            "contact": {"kind": "company", "company_name": "Acme"},
+            "preferences": {"tags": ["a", "b"]},
+            "token": "t",
+        }
+        person = client.post("/contacts", data={"kind": "person", "token": "t"})
+        assert person.json()["detail"][0]["loc"] == ["body", "person", "name"]
+        untagged = client.post("/contacts", data={"name": "Rick", "token": "t"})
+        assert untagged.json()["detail"][0]["type"] == "union_tag_not_found"
+
+
 def test_form_limits(load_sample: Load) -> None:
     mod = load_sample("docs/src/validation/form_limits.py")
     with client_for(mod) as client:
