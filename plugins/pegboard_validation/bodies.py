@@ -186,11 +186,13 @@ class BodyPlan:
         return "application/json"
 
     def _finish_json(self) -> tuple[dict[str, Schema | None], bool]:
-        check = json_media_check(self.options.strict_content_type)
+        check = json_media_check(
+            self.options.strict_content_type, self.options.wrong_content_type == "refuse"
+        )
         if not self._embedded():
             field = self.fields[0]
             adapter = TypeAdapter(field.annotation)
-            field.read = _read_json_value(field, adapter.validator.validate_json, check)
+            field.read = _read_json_value(field, adapter.validator, check)
             schema = self._titled(field, self.registry.register(adapter, "validation"))
             return {self._media_type(): schema}, field.required
         model = self._body_model(self.fields)
@@ -343,18 +345,27 @@ def _echo(body: bytes) -> Any:
         return body.decode("utf-8", "replace")
 
 
-def _read_json_value(
-    field: BodyField, validate_json: Callable[[bytes], Any], check: Callable[[Any], None]
-) -> Reader:
+def _text(body: bytes) -> str:
+    """A body that is not JSON, validated as the text it is.
+
+    Validated with ``from_attributes=True``, as FastAPI does, so a model's error is
+    FastAPI's ``model_attributes_type``.
+    """
+    return body.decode("utf-8", "replace")
+
+
+def _read_json_value(field: BodyField, validator: Any, check: Callable[[Any], bool]) -> Reader:
     loc = ("body",)
+    validate_json = validator.validate_json
 
     async def read(ctx: RequestContext) -> Any:
         body = await ctx.body()
         if not body:
             return field.absent(loc)
-        check(ctx.scope)
         try:
-            return validate_json(body)
+            if check(ctx.scope):
+                return validate_json(body)
+            return validator.validate_python(_text(body), from_attributes=True)
         except ValidationError as exc:
             raise RequestValidationError(
                 json_body_errors(exc, body, loc), body=_echo(body)
@@ -366,7 +377,7 @@ def _read_json_value(
 _FAILED: Any = object()
 
 
-def _read_json_object(key: StashKey[Any], validator: Any, check: Callable[[Any], None]) -> Reader:
+def _read_json_object(key: StashKey[Any], validator: Any, check: Callable[[Any], bool]) -> Reader:
     """Validate an embedded body once per request; its parameters share the result."""
     loc = ("body",)
 
@@ -380,8 +391,10 @@ def _read_json_object(key: StashKey[Any], validator: Any, check: Callable[[Any],
         body = await ctx.body()
         try:
             if body:
-                check(ctx.scope)
-                found = validator.validate_json(body)
+                if check(ctx.scope):
+                    found = validator.validate_json(body)
+                else:
+                    found = validator.validate_python(_text(body), from_attributes=True)
             else:
                 found = validator.validate_python({})
         except ValidationError as exc:

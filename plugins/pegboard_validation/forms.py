@@ -18,7 +18,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from pegboard import RequestContext, RequestValidationError, StashKey
 from pegboard_validation.errors import located_errors
 from pegboard_validation.kinds import is_sequence_type, strip_annotated, with_metadata
-from pegboard_validation.media import check_form_media
+from pegboard_validation.media import is_form
 from pegboard_validation.options import ValidationOptions
 
 if TYPE_CHECKING:
@@ -37,12 +37,16 @@ def form_reader(key: StashKey[Any], options: ValidationOptions) -> FormOf:
         "max_part_size": options.max_form_part_size,
     }
 
+    refuse = options.wrong_content_type == "refuse"
+
     async def form_of(ctx: RequestContext) -> FormData:
         stash = ctx.stash
         form: FormData | None = stash.get(key, None)
         if form is None:
             request = ctx.request
-            check_form_media(request.scope)
+            if not is_form(request.scope, refuse):
+                stash[key] = form = FormData()
+                return form
             form = await request.form(**limits)
             # Uploaded files live in temporary files: close them after the response.
             ctx.exit_stack.push_async_callback(form.close)

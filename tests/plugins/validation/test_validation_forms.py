@@ -355,6 +355,24 @@ def test_a_form_route_refuses_other_content_types(serve: Any, app: App) -> None:
     assert client.post("/login").status_code == 422  # no body: the field is missing
 
 
+def test_a_form_route_can_read_other_content_types_as_an_empty_form(serve: Any) -> None:
+    app = App(plugins=[validation(wrong_content_type="validate")])
+
+    @app.post("/login")
+    async def login(
+        username: Annotated[str, Form()], note: Annotated[str, Form()] = "none"
+    ) -> dict[str, str]:
+        return {"username": username, "note": note}
+
+    client = serve(app)
+    response = client.post("/login", json={"username": "a"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"type": "missing", "loc": ["body", "username"], "msg": "Field required", "input": None}
+    ]
+    assert client.post("/login", data={"username": "a"}).json() == {"username": "a", "note": "none"}
+
+
 def test_malformed_multipart_is_400(serve: Any, app: App) -> None:
     @app.post("/upload")
     async def upload(doc: UploadFile) -> None:
