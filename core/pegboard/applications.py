@@ -35,6 +35,7 @@ from pegboard.dispatch import Dispatcher
 from pegboard.error_handling import ErrorHandling
 from pegboard.exception_handlers import (
     http_exception_handler,
+    plain_server_error_handler,
     request_validation_exception_handler,
     server_error_handler,
 )
@@ -79,7 +80,9 @@ class App(RouteDecorators, Starlette):
     prefix; ``max_body_size`` (default 1 MiB, None for no limit) and
     ``response_class`` are defaults every route can override; ``nosniff`` (default
     True) sends ``X-Content-Type-Options: nosniff`` with every response that does not
-    set it; any further keyword is a route option applied to every route (``tags=``,
+    set it; ``json_server_errors`` (default True) answers an unhandled error with
+    ``{"detail": "Internal Server Error"}``, False with Starlette's and FastAPI's
+    plain text; any further keyword is a route option applied to every route (``tags=``,
     ``dependencies=``, ...).
     """
 
@@ -97,6 +100,7 @@ class App(RouteDecorators, Starlette):
         max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
         response_class: type[Any] = JSONResponse,
         nosniff: bool = True,
+        json_server_errors: bool = True,
         **options: Any,
     ) -> None:
         # Starlette installs the app-wide limit in front of user middleware, so it
@@ -107,7 +111,7 @@ class App(RouteDecorators, Starlette):
         self.exception_handlers = {
             StarletteHTTPException: http_exception_handler,
             RequestValidationError: request_validation_exception_handler,
-            500: server_error_handler,
+            500: server_error_handler if json_server_errors else plain_server_error_handler,
             **(exception_handlers or {}),
         }
         self.root_path = root_path

@@ -12,10 +12,11 @@ from starlette.responses import Response
 
 from pegboard.encoders import jsonable_encoder
 from pegboard.exceptions import RequestValidationError
-from pegboard.responses import JSONResponse, has_no_body
+from pegboard.responses import JSONResponse, PlainTextResponse, has_no_body
 
 __all__ = [
     "http_exception_handler",
+    "plain_server_error_handler",
     "request_validation_exception_handler",
     "server_error_handler",
 ]
@@ -42,3 +43,11 @@ async def server_error_handler(request: Request, exc: Exception) -> Response:
     With ``App(debug=True)``, Starlette's traceback page is shown instead.
     """
     return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
+
+
+async def plain_server_error_handler(request: Request, exc: Exception) -> Response:
+    """Render an unhandled exception as Starlette's (and FastAPI's) plain-text 500.
+
+    ``App(json_server_errors=False)`` installs it.
+    """
+    return PlainTextResponse("Internal Server Error", status_code=500)

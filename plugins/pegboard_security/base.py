@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Mapping
 from typing import Any, TypedDict
@@ -40,6 +41,14 @@ def _check_length(max_length: Any) -> int:
     return max_length
 
 
+def _takes_only_self(method: Any) -> bool:
+    try:
+        parameters = list(inspect.signature(method).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    return len(parameters) == 1
+
+
 class SecurityBase:
     """A security scheme: a callable dependency that reads credentials from a request.
 
@@ -76,8 +85,25 @@ class SecurityBase:
             scheme["description"] = self.description
         return scheme
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        override = cls.__dict__.get("make_not_authenticated_error")
+        if override is not None and _takes_only_self(override):
+            # FastAPI's schemes call make_not_authenticated_error() without arguments;
+            # an override written for them answers every case, as it did there.
+            def make_not_authenticated_error(
+                self: SecurityBase,
+                detail: Any = "Not authenticated",
+                security_scopes: SecurityScopes = NO_SCOPES,
+            ) -> HTTPException:
+                return override(self)  # type: ignore[no-any-return]
+
+            cls.make_not_authenticated_error = make_not_authenticated_error  # type: ignore[method-assign]
+
     def challenge(self, security_scopes: SecurityScopes = NO_SCOPES) -> str:
         """The ``WWW-Authenticate`` value sent with this scheme's 401 responses."""
+        if security_scopes.plain_errors:
+            return "Bearer"
         return security_scopes.challenge()
 
     def make_authenticate_headers(
@@ -89,6 +115,8 @@ class SecurityBase:
         self, detail: Any = "Not authenticated", security_scopes: SecurityScopes = NO_SCOPES
     ) -> HTTPException:
         """The 401 this scheme raises, with its challenge."""
+        if security_scopes.plain_errors:
+            detail = "Not authenticated"
         return HTTPException(401, detail, self.make_authenticate_headers(security_scopes))
 
     def __repr__(self) -> str:

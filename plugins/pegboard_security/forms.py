@@ -202,12 +202,17 @@ def _body_schema(owner: Callable[..., Any]) -> Schema:
 
 
 def form_field_resolver(
-    route: RouteInfo, param: ParamInfo, field: FormField, bodies: dict[Any, BodyDescription]
+    route: RouteInfo,
+    param: ParamInfo,
+    field: FormField,
+    bodies: dict[Any, BodyDescription],
+    refuse: bool = True,
 ) -> Resolver:
     """The resolver of one :class:`FormField` parameter (called when the app is built).
 
     ``bodies`` caches the body description per form class, so that the fields of one
-    form share it.
+    form share it. A body that is not a form is a 415 when ``refuse``, else an empty
+    form (its required fields are missing, 422), as FastAPI reads it.
     """
     owner = describe_callable(param.owner) if param.owner is not None else "?"
     if not _multipart_installed():
@@ -222,7 +227,7 @@ def form_field_resolver(
         )
     body = _body(param.owner, bodies)
     return Resolver(
-        _reader(param, field),
+        _reader(param, field, refuse),
         is_async=True,
         describes=(body, _ERROR_RESPONSE),
         label="form",
@@ -232,7 +237,7 @@ def form_field_resolver(
 # -- per request -------------------------------------------------------------------------
 
 
-async def read_form(ctx: RequestContext) -> FormData:
+async def read_form(ctx: RequestContext, refuse: bool = True) -> FormData:
     """The request's form, parsed once per request with this module's limits."""
     form = ctx.stash.get(_FORM, None)
     if form is None:
@@ -241,6 +246,9 @@ async def read_form(ctx: RequestContext) -> FormData:
         if content_type is not None:
             media_type = content_type.partition(";")[0].strip().lower()
             if media_type not in _FORM_TYPES:
+                if not refuse:
+                    ctx.stash[_FORM] = form = FormData()
+                    return form
                 raise HTTPException(
                     415,
                     "Unsupported Media Type: expected multipart/form-data or "
@@ -254,7 +262,7 @@ async def read_form(ctx: RequestContext) -> FormData:
     return form
 
 
-def _reader(param: ParamInfo, field: FormField) -> Callable[[RequestContext], Any]:
+def _reader(param: ParamInfo, field: FormField, refuse: bool) -> Callable[[RequestContext], Any]:
     name = param.name
     loc = ("body", name)
     required = not param.has_default
@@ -262,7 +270,7 @@ def _reader(param: ParamInfo, field: FormField) -> Callable[[RequestContext], An
     search = re.compile(field.pattern).search if field.pattern is not None else None
 
     async def read(ctx: RequestContext) -> Any:
-        value = (await read_form(ctx)).get(name)
+        value = (await read_form(ctx, refuse)).get(name)
         if value is None or value == "":
             if required:
                 missing = {"type": "missing", "loc": loc, "msg": "Field required", "input": None}

@@ -141,8 +141,11 @@ class HTTPBasic(HTTPBase):
         self.realm = realm
         realm_param = "" if realm is None else f"realm={quoted(realm, 'realm')}, "
         self._challenge = f'Basic {realm_param}charset="UTF-8"'
+        self._plain_challenge = "Basic" if realm is None else f"Basic {realm_param[:-2]}"
 
     def challenge(self, security_scopes: SecurityScopes = NO_SCOPES) -> str:
+        if security_scopes.plain_errors:
+            return self._plain_challenge
         return self._challenge
 
     async def __call__(  # type: ignore[override]
@@ -189,7 +192,7 @@ class HTTPBearer(HTTPBase):
         self._invalid = "Invalid Bearer token"
 
     def challenge(self, security_scopes: SecurityScopes = NO_SCOPES) -> str:
-        return security_scopes.challenge()
+        return "Bearer" if security_scopes.plain_errors else security_scopes.challenge()
 
     async def __call__(
         self,

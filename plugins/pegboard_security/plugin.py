@@ -91,8 +91,11 @@ class SecurityPlugin:
         description="Auth schemes (HTTP, API keys, OAuth2, OpenID Connect) and scopes.",
     )
 
+    def __init__(self, fastapi_compatible: bool = False) -> None:
+        self.fastapi_compatible = fastapi_compatible
+
     def __repr__(self) -> str:
-        return "security()"
+        return "security(fastapi_compatible=True)" if self.fastapi_compatible else "security()"
 
     @hookimpl
     def pegboard_configure(self, app: App) -> None:
@@ -146,7 +149,8 @@ class SecurityPlugin:
     ) -> Resolver | None:
         marker = param.marker
         if isinstance(marker, FormField):
-            return form_field_resolver(route, param, marker, app.stash[_STATE].form_bodies)
+            bodies = app.stash[_STATE].form_bodies
+            return form_field_resolver(route, param, marker, bodies, not self.fastapi_compatible)
         if _is_scopes_type(param.type) or isinstance(marker, RequiredScopes):
             owner = describe_callable(param.owner) if param.owner is not None else "the handler"
             raise RouteDefinitionError(
@@ -163,7 +167,11 @@ class SecurityPlugin:
     ) -> Resolver | None:
         if not _is_scopes_type(param.type):
             return None
-        return Resolver.constant(param.type(scopes_of(chain)), label="scopes")
+        if self.fastapi_compatible:
+            scopes = param.type(scopes_of(chain), plain_errors=True)
+        else:
+            scopes = param.type(scopes_of(chain))
+        return Resolver.constant(scopes, label="scopes")
 
     @hookimpl
     def pegboard_di_cache_key(
@@ -221,6 +229,12 @@ def _reads_scopes(app: App, marker: Depends) -> bool:
     return False
 
 
-def security() -> SecurityPlugin:
-    """The security plugin, to enable with the DI plugin: ``App(plugins=[di(), security()])``."""
-    return SecurityPlugin()
+def security(*, fastapi_compatible: bool = False) -> SecurityPlugin:
+    """The security plugin, to enable with the DI plugin: ``App(plugins=[di(), security()])``.
+
+    :param fastapi_compatible: Answer with the schemes' 401s as FastAPI does: the
+        detail is always ``Not authenticated`` and the challenge has no parameters
+        (``Basic`` without ``charset="UTF-8"``, ``Bearer`` without the required
+        ``scope``).
+    """
+    return SecurityPlugin(fastapi_compatible)

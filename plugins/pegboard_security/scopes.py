@@ -86,6 +86,10 @@ class SecurityScopes:
     """
 
     scopes: tuple[str, ...] = attrs.field(default=(), converter=_scope_tuple)
+    #: Whether the schemes' own 401s are FastAPI's: detail ``Not authenticated``, a
+    #: challenge without parameters (``Bearer`` without ``scope=``, ``Basic``
+    #: without ``charset=``). Set by ``security(fastapi_compatible=True)``.
+    plain_errors: bool = attrs.field(default=False, kw_only=True)
 
     @property
     def scope_str(self) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 import attrs
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
@@ -36,12 +36,17 @@ from pegboard import (
 )
 from pegboard.descriptions import BodyDescription, Description, JsonSchema, Schema
 from pegboard_validation.errors import json_body_errors, missing_error
-from pegboard_validation.forms import FormOf, form_reader, read_form_field, read_form_model
-from pegboard_validation.kinds import group_model
+from pegboard_validation.forms import (
+    form_reader,
+    form_union,
+    read_form_field,
+    read_form_model,
+)
+from pegboard_validation.kinds import form_models
 from pegboard_validation.markers import Body, Param
 from pegboard_validation.media import json_media_check
 from pegboard_validation.options import ValidationOptions
-from pegboard_validation.schemas import SchemaRegistry, json_default
+from pegboard_validation.schemas import REF_PREFIX, SchemaRegistry, json_default
 
 __all__ = ["BodyField", "BodyPlan"]
 
@@ -181,11 +186,13 @@ class BodyPlan:
         return "application/json"
 
     def _finish_json(self) -> tuple[dict[str, Schema | None], bool]:
-        check = json_media_check(self.options.strict_content_type)
+        check = json_media_check(
+            self.options.strict_content_type, self.options.wrong_content_type == "refuse"
+        )
         if not self._embedded():
             field = self.fields[0]
             adapter = TypeAdapter(field.annotation)
-            field.read = _read_json_value(field, adapter.validator.validate_json, check)
+            field.read = _read_json_value(field, adapter.validator, check)
             schema = self._titled(field, self.registry.register(adapter, "validation"))
             return {self._media_type(): schema}, field.required
         model = self._body_model(self.fields)
@@ -238,31 +245,19 @@ class BodyPlan:
     def _finish_form(self, multipart: bool) -> tuple[dict[str, Schema | None], bool]:
         form_of = form_reader(self.key, self.options)
         media_type = "multipart/form-data" if multipart else "application/x-www-form-urlencoded"
-        models = [f for f in self.fields if group_model(f.annotation) is not None]
-        if len(models) > 1:
-            raise RouteDefinitionError(
-                f"The {models[0].where} and the {models[1].where} both read the whole form "
-                f"of {self.route.label} as a model. Merge them into one model."
-            )
-        if models:
-            return self._finish_form_model(models[0], form_of, media_type)
-        for field in self.fields:
-            validate = TypeAdapter(field.annotation).validator.validate_python
-            field.read = read_form_field(field, validate, form_of)
-        adapter = TypeAdapter(self._body_model(self.fields))
-        schema = self.registry.register(adapter, "validation")
-        return {media_type: schema}, any(f.required for f in self.fields)
-
-    def _finish_form_model(
-        self, field: BodyField, form_of: FormOf, media_type: str
-    ) -> tuple[dict[str, Schema | None], bool]:
-        """A model reads its fields from the form; other parameters read theirs."""
-        model = group_model(field.annotation)
-        assert model is not None
-        others = [f for f in self.fields if f is not field]
-        model_keys = {info.alias or name for name, info in model.model_fields.items()}
-        for other in others:
-            if other.key in model_keys:
+        grouped = [(f, form_models(f.annotation)) for f in self.fields]
+        groups = [(f, models) for f, models in grouped if models]
+        plain = [f for f, models in grouped if not models]
+        # Each model (or union of models) reads its own fields from the whole form; a
+        # plain field must not read one of them too.
+        owners: dict[str, tuple[BodyField, type[BaseModel]]] = {}
+        for field, models in groups:
+            for model in models:
+                for key in _form_keys(model):
+                    owners.setdefault(key, (field, model))
+        for other in plain:
+            if other.key in owners:
+                field, model = owners[other.key]
                 raise RouteDefinitionError(
                     f"The {other.where} reads the form field {other.key!r} of "
                     f"{self.route.label}, which the {field.where} ({model.__name__}) reads "
@@ -270,16 +265,66 @@ class BodyPlan:
                 )
             validate = TypeAdapter(other.annotation).validator.validate_python
             other.read = read_form_field(other, validate, form_of)
-        adapter = TypeAdapter(field.annotation)
-        validate_model = adapter.validator.validate_python
-        not_extra = frozenset(other.key for other in others)
-        field.read = read_form_model(field, model, validate_model, form_of, not_extra)
-        if not others:
-            return {media_type: self.registry.register(adapter, "validation")}, field.required
-        # Documented as one form: the model's fields and the others side by side.
-        combined = TypeAdapter(self._body_model(others, base=model))
-        schema = self.registry.register(combined, "validation")
-        return {media_type: schema}, any(f.required for f in self.fields)
+        every_key = set(owners) | {other.key for other in plain}
+        for field, models in groups:
+            own = {key for model in models for key in _form_keys(model)}
+            adapter = TypeAdapter(form_union(field.annotation, models))
+            validate = adapter.validator.validate_python
+            not_extra = frozenset(every_key - own)
+            field.read = read_form_model(field, models, validate, form_of, not_extra)
+        required = any(f.required for f in self.fields)
+        if not groups:
+            schema = self.registry.register(TypeAdapter(self._body_model(plain)), "validation")
+        elif len(self.fields) == 1:
+            schema = self.registry.register(TypeAdapter(self.fields[0].annotation), "validation")
+        elif len(groups) == 1 and len(groups[0][1]) == 1:
+            # One model beside other fields: documented as one form, side by side.
+            combined = self._body_model(plain, base=groups[0][1][0])
+            schema = self.registry.register(TypeAdapter(combined), "validation")
+        else:
+            rest = self.registry.register(TypeAdapter(self._body_model(plain)), "validation")
+            parts = [
+                self.registry.register(TypeAdapter(_documented_models(f, models)), "validation")
+                for f, models in groups
+            ]
+            schema = _all_of(rest, parts)
+        return {media_type: schema}, required
+
+
+def _form_keys(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _documented_models(field: BodyField, models: tuple[type[BaseModel], ...]) -> Any:
+    """What a form model parameter documents: its models, without None."""
+    if len(models) == 1:
+        return models[0]
+    union = Union[models]  # type: ignore[valid-type]  # noqa: UP007 - built at runtime
+    discriminator = field.marker.constraints.get("discriminator") if field.marker else None
+    if not isinstance(discriminator, str):
+        return union
+    return Annotated[union, Field(discriminator=discriminator)]
+
+
+def _all_of(rest: Schema, parts: list[Schema]) -> Schema:
+    """The form's own fields (``rest``, a model), with ``allOf`` the models it includes."""
+
+    def build() -> tuple[JsonSchema, dict[str, JsonSchema]]:
+        schema, found = rest.build()
+        definitions = dict(found)
+        included = []
+        for part in parts:
+            part_schema, part_definitions = part.build()
+            definitions.update(part_definitions)
+            included.append(part_schema)
+        ref = schema.get("$ref", "")
+        name = ref.removeprefix(REF_PREFIX)
+        if name in definitions:
+            definitions[name] = {**definitions[name], "allOf": included}
+            return schema, definitions
+        return {"allOf": [schema, *included]}, definitions
+
+    return Schema.lazy(build)
 
 
 def _body_model_name(route: RouteInfo) -> str:
@@ -300,18 +345,27 @@ def _echo(body: bytes) -> Any:
         return body.decode("utf-8", "replace")
 
 
-def _read_json_value(
-    field: BodyField, validate_json: Callable[[bytes], Any], check: Callable[[Any], None]
-) -> Reader:
+def _text(body: bytes) -> str:
+    """A body that is not JSON, validated as the text it is.
+
+    Validated with ``from_attributes=True``, as FastAPI does, so a model's error is
+    FastAPI's ``model_attributes_type``.
+    """
+    return body.decode("utf-8", "replace")
+
+
+def _read_json_value(field: BodyField, validator: Any, check: Callable[[Any], bool]) -> Reader:
     loc = ("body",)
+    validate_json = validator.validate_json
 
     async def read(ctx: RequestContext) -> Any:
         body = await ctx.body()
         if not body:
             return field.absent(loc)
-        check(ctx.scope)
         try:
-            return validate_json(body)
+            if check(ctx.scope):
+                return validate_json(body)
+            return validator.validate_python(_text(body), from_attributes=True)
         except ValidationError as exc:
             raise RequestValidationError(
                 json_body_errors(exc, body, loc), body=_echo(body)
@@ -323,7 +377,7 @@ def _read_json_value(
 _FAILED: Any = object()
 
 
-def _read_json_object(key: StashKey[Any], validator: Any, check: Callable[[Any], None]) -> Reader:
+def _read_json_object(key: StashKey[Any], validator: Any, check: Callable[[Any], bool]) -> Reader:
     """Validate an embedded body once per request; its parameters share the result."""
     loc = ("body",)
 
@@ -337,8 +391,10 @@ def _read_json_object(key: StashKey[Any], validator: Any, check: Callable[[Any],
         body = await ctx.body()
         try:
             if body:
-                check(ctx.scope)
-                found = validator.validate_json(body)
+                if check(ctx.scope):
+                    found = validator.validate_json(body)
+                else:
+                    found = validator.validate_python(_text(body), from_attributes=True)
             else:
                 found = validator.validate_python({})
         except ValidationError as exc:

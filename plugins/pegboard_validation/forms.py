@@ -8,22 +8,23 @@ are closed through the request's exit stack, after the response is sent.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from pegboard import RequestContext, RequestValidationError, StashKey
 from pegboard_validation.errors import located_errors
-from pegboard_validation.kinds import is_sequence_type, strip_annotated
-from pegboard_validation.media import check_form_media
+from pegboard_validation.kinds import is_sequence_type, strip_annotated, with_metadata
+from pegboard_validation.media import is_form
 from pegboard_validation.options import ValidationOptions
 
 if TYPE_CHECKING:
     from pegboard_validation.bodies import BodyField, Reader
 
-__all__ = ["form_reader", "read_form_field", "read_form_model"]
+__all__ = ["form_reader", "form_union", "read_form_field", "read_form_model"]
 
 FormOf = Callable[[RequestContext], Awaitable[FormData]]
 
@@ -36,12 +37,16 @@ def form_reader(key: StashKey[Any], options: ValidationOptions) -> FormOf:
         "max_part_size": options.max_form_part_size,
     }
 
+    refuse = options.wrong_content_type == "refuse"
+
     async def form_of(ctx: RequestContext) -> FormData:
         stash = ctx.stash
         form: FormData | None = stash.get(key, None)
         if form is None:
             request = ctx.request
-            check_form_media(request.scope)
+            if not is_form(request.scope, refuse):
+                stash[key] = form = FormData()
+                return form
             form = await request.form(**limits)
             # Uploaded files live in temporary files: close them after the response.
             ctx.exit_stack.push_async_callback(form.close)
@@ -123,20 +128,69 @@ def read_form_field(
     return read
 
 
+def _list_keys(models: tuple[type[BaseModel], ...]) -> dict[str, bool]:
+    """Each form key of ``models``: whether some model reads it as a list."""
+    shapes: dict[str, bool] = {}
+    for model in models:
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            shapes[key] = shapes.get(key, False) or is_sequence_type(info.annotation)
+    return shapes
+
+
+def form_union(annotation: Any, models: tuple[type[BaseModel], ...]) -> Any:
+    """``annotation`` with each member of the union reading its own shape of a key.
+
+    A key one member reads as a list and another as one value is read as a list;
+    the members that want one value get the last, as ``form.get`` would give it.
+    """
+    lists = {key for key, many in _list_keys(models).items() if many}
+    if len(models) < 2 or not lists:
+        return annotation
+    metadata: tuple[Any, ...] = ()
+    if get_origin(annotation) is Annotated:
+        annotation, *rest = get_args(annotation)
+        metadata = tuple(rest)
+    members = []
+    for member in get_args(annotation):
+        own = _list_keys((member,)) if member in models else {}
+        scalars = {key for key, many in own.items() if key in lists and not many}
+        if scalars:
+            member = Annotated[member, BeforeValidator(partial(_last_values, frozenset(scalars)))]
+        members.append(member)
+    union: Any = Union[tuple(members)]  # noqa: UP007 - built at runtime
+    return with_metadata(union, metadata)
+
+
+def _last_values(keys: frozenset[str], value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    return {k: v[-1] if k in keys and isinstance(v, list) and v else v for k, v in value.items()}
+
+
 def read_form_model(
     field: BodyField,
-    model: type[BaseModel],
+    models: tuple[type[BaseModel], ...],
     validate: Callable[[Any], Any],
     form_of: FormOf,
     not_extra: frozenset[str] = frozenset(),
 ) -> Reader:
-    """Read ``model``'s fields from the form; keys in ``not_extra`` belong to other parameters."""
-    keys: list[tuple[str, bool]] = [
-        (info.alias or name, is_sequence_type(info.annotation))
-        for name, info in model.model_fields.items()
-    ]
-    known = {key for key, _ in keys} | not_extra
-    keep_extra = model.model_config.get("extra") in ("allow", "forbid")
+    """Read the fields of ``models`` (one model, or a union's) from the form.
+
+    Keys in ``not_extra`` belong to other parameters. A key that some member of a
+    union reads as a list is read as a list.
+    """
+    shapes = _list_keys(models)
+    keys = list(shapes.items())
+    known = set(shapes) | not_extra
+    keep_extra = any(model.model_config.get("extra") in ("allow", "forbid") for model in models)
+
+    def _supplied(form: FormData) -> bool:
+        # A key sent empty still says the model was meant (its required fields then
+        # fail), as FastAPI decides; an extra="allow"/"forbid" model owns any key.
+        if keep_extra:
+            return any(key not in not_extra for key in form)
+        return any(key in form for key in shapes)
 
     async def read(ctx: RequestContext) -> Any:
         form = await form_of(ctx)
@@ -154,7 +208,7 @@ def read_form_model(
             for key, value in form.multi_items():
                 if key not in known:
                     data.setdefault(key, value)
-        if not data and not field.required:
+        if not data and not field.required and not _supplied(form):
             return field.default_value()
         try:
             return validate(data)

@@ -30,6 +30,7 @@ from pegboard_validation.uploads import UploadFile
 
 __all__ = [
     "adapt",
+    "form_models",
     "is_body_type",
     "is_framework_type",
     "is_model_class",
@@ -85,6 +86,17 @@ def group_model(tp: Any) -> type[BaseModel] | None:
         model: type[BaseModel] = members[0]
         return model
     return None
+
+
+def form_models(tp: Any) -> tuple[type[BaseModel], ...]:
+    """The models a form parameter reads: ``Model``, ``A | B``, with or without None.
+
+    Empty when any member of the union is not a model (the parameter is one field).
+    """
+    members = _members(tp)
+    if members and all(is_model_class(member) for member in members):
+        return members
+    return ()
 
 
 def _is_structured_class(tp: Any) -> bool:

@@ -65,6 +65,7 @@ class Param(Marker):
         allow_inf_nan: bool | None = None,
         max_digits: int | None = None,
         decimal_places: int | None = None,
+        discriminator: str | None = None,
         examples: list[Any] | None = None,
         openapi_examples: Mapping[str, Any] | None = None,
         deprecated: bool = False,
@@ -91,6 +92,8 @@ class Param(Marker):
             "allow_inf_nan": allow_inf_nan,
             "max_digits": max_digits,
             "decimal_places": decimal_places,
+            # The field that picks the member of a union of models, as in pydantic.
+            "discriminator": discriminator,
         }
         self.constraints = {k: v for k, v in given.items() if v is not None}
         self.examples = examples
@@ -186,7 +189,11 @@ class Body(Param):
 
 
 class Form(Param):
-    """A field of an HTML form (URL-encoded or multipart). On a model, the whole form."""
+    """A field of an HTML form (URL-encoded or multipart).
+
+    On a model (or a union of models, ``Form(discriminator="kind")`` choosing among
+    them), the model's fields are read from the form.
+    """
 
     source = "body"
     __slots__ = ("media_type",)

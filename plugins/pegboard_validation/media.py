@@ -9,8 +9,8 @@ from pegboard import HTTPException
 
 __all__ = [
     "FORM_TYPES",
-    "check_form_media",
     "content_type",
+    "is_form",
     "is_json",
     "json_media_check",
     "media_type",
@@ -40,32 +40,50 @@ def is_json(value: bytes) -> bool:
     )
 
 
-def json_media_check(strict: bool) -> Callable[[Any], None]:
-    """A check refusing (415) a body that is not JSON; ``strict``: one without a type."""
+def json_media_check(strict: bool, refuse: bool = True) -> Callable[[Any], bool]:
+    """A check of a JSON body's Content-Type: True when the body is to be read as JSON.
 
-    def check(scope: Any) -> None:
+    A body that is not JSON (or, when ``strict``, has no Content-Type) is refused with
+    a 415 when ``refuse``; otherwise the check returns False and the body is validated
+    as the text it is, which fails as FastAPI's does, with a 422.
+    """
+
+    def check(scope: Any) -> bool:
         value = content_type(scope)
         if value is None:
-            if strict:
+            if not strict:
+                return True
+            if refuse:
                 raise HTTPException(
                     415, "Unsupported Media Type: send JSON with Content-Type: application/json."
                 )
-        elif not is_json(value):
+            return False
+        if is_json(value):
+            return True
+        if refuse:
             received = value.decode("latin-1")
             raise HTTPException(
                 415,
                 f"Unsupported Media Type: expected application/json, got {received!r}.",
             )
+        return False
 
     return check
 
 
-def check_form_media(scope: Any) -> None:
-    """Refuse a body that is not a form (415); no Content-Type reads as an empty form."""
+def is_form(scope: Any, refuse: bool = True) -> bool:
+    """Whether a body is a form to parse; no Content-Type reads as an empty form.
+
+    Another type is refused with a 415 when ``refuse``; otherwise it is False, an
+    empty form whose required fields fail with a 422, as FastAPI answers.
+    """
     value = content_type(scope)
-    if value is not None and media_type(value) not in FORM_TYPES:
+    if value is None or media_type(value) in FORM_TYPES:
+        return True
+    if refuse:
         raise HTTPException(
             415,
             "Unsupported Media Type: expected multipart/form-data or "
             f"application/x-www-form-urlencoded, got {value.decode('latin-1')!r}.",
         )
+    return False

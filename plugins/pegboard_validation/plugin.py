@@ -16,7 +16,7 @@ plugin's marker to that plugin.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 from pydantic import TypeAdapter
@@ -221,6 +221,7 @@ def validation(
     *,
     separate_input_output_schemas: bool = True,
     strict_content_type: bool = True,
+    wrong_content_type: Literal["refuse", "validate"] = "refuse",
     max_form_fields: int = 1000,
     max_form_files: int = 1000,
     max_form_part_size: int = 1024 * 1024,
@@ -232,6 +233,10 @@ def validation(
         schemas differ as ``Name-Input`` and ``Name-Output``.
     :param strict_content_type: Refuse a JSON body sent without a JSON Content-Type
         (415). When False, a body without Content-Type is read as JSON.
+    :param wrong_content_type: ``"refuse"``: a body whose Content-Type the route
+        does not read (JSON sent to a form, text to a JSON body) is a 415.
+        ``"validate"``: it is validated as what it is, an empty form or the body's
+        text, and fails with a 422, as in FastAPI.
     :param max_form_fields: Most non-file fields a form may have (else 400).
     :param max_form_files: Most files a multipart form may have (else 400).
     :param max_form_part_size: Largest non-file form field, in bytes (else 400).
@@ -242,6 +247,7 @@ def validation(
         ValidationOptions(
             separate_input_output_schemas=separate_input_output_schemas,
             strict_content_type=strict_content_type,
+            wrong_content_type=wrong_content_type,
             max_form_fields=max_form_fields,
             max_form_files=max_form_files,
             max_form_part_size=max_form_part_size,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import anyio
 import pytest
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.testclient import TestClient
 
 from pegboard import (
@@ -70,6 +71,21 @@ def test_unhandled_exception_is_a_500_that_leaks_nothing():
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal Server Error"}
     assert "hunter2" not in response.text
+
+
+@pytest.mark.parametrize("middleware", [False, True])
+def test_json_server_errors_false_answers_a_500_in_plain_text_as_fastapi(middleware: bool):
+    app = App(json_server_errors=False)
+    if middleware:  # the 500 is then answered by Starlette's ServerErrorMiddleware
+        app.add_middleware(GZipMiddleware)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("database password is hunter2")
+
+    response = TestClient(app, raise_server_exceptions=False).get("/boom")
+    assert (response.status_code, response.text) == (500, "Internal Server Error")
+    assert response.headers["content-type"].startswith("text/plain")
 
 
 def test_unhandled_exception_is_reraised_for_the_server_to_log():

@@ -80,9 +80,10 @@ def test_a_ported_module_imports_no_fastapi_and_serves_the_same_answers():
 def test_the_app_call_moves_each_option_into_its_plugin():
     ported = port_source(FASTAPI_STYLE)
     assert (
-        "app = App(\n    plugins=[\n        validation(),\n        di(),\n"
-        '        openapi(title="Shop", fastapi_compatible=True),\n        redoc(),\n    ],\n'
-        "    dependencies=[Depends(token)],\n)\n"
+        'app = App(\n    plugins=[\n        validation(wrong_content_type="validate"),\n'
+        '        di(),\n        openapi(title="Shop", fastapi_compatible=True),\n'
+        "        redoc(),\n    ],\n    dependencies=[Depends(token)],\n"
+        "    json_server_errors=False,\n)\n"
     ) in ported
     assert "from pegboard import App, HTTPException\n" in ported
     assert "from pegboard import PlainTextResponse\n" in ported
@@ -95,7 +96,8 @@ def test_only_the_plugins_the_code_uses_are_enabled():
         "@app.get('/items/{item_id}')\ndef read(item_id):\n    return item_id\n"
     )
     assert (
-        'App(plugins=[openapi(title="FastAPI", fastapi_compatible=True), swagger_ui(), redoc()])'
+        'App(\n    plugins=[\n        openapi(title="FastAPI", fastapi_compatible=True),\n'
+        "        swagger_ui(),\n        redoc(),\n    ],\n    json_server_errors=False,\n)"
     ) in ported
     assert "validation" not in ported
     assert "di()" not in ported
@@ -115,7 +117,9 @@ def test_a_plugin_factory_never_shadows_a_name_of_the_module():
     assert "from pegboard_security import security as security_plugin\n" in ported
     assert "security = HTTPBasic()\n" in ported
     # openapi_url=None: no document, so no docs pages either, as in FastAPI.
-    assert "App(plugins=[di(), security_plugin()])" in ported
+    assert (
+        "App(plugins=[di(), security_plugin(fastapi_compatible=True)], json_server_errors=False)"
+    ) in ported
     with TestClient(load(source).app) as client:
         assert client.get("/openapi.json").status_code == 404
         assert client.get("/docs").status_code == 404
@@ -149,7 +153,7 @@ def test_formatting_and_comments_outside_the_ported_constructs_are_kept():
     )
     ported = port_source(source)
     assert ported.startswith("# a comment at the top\nfrom pegboard import App  # the framework\n")
-    assert '\n\n\napp = App(plugins=[openapi(title="FastAPI", fastapi_compatible=True), ' in ported
+    assert '\n\n\napp = App(\n    plugins=[\n        openapi(title="FastAPI", ' in ported
     assert ported.endswith(
         "x = [1,2,   3]  # odd spacing stays\ndef   f( a ):\n    # inside\n    return a\n"
     )
@@ -328,3 +332,64 @@ def test_a_ported_app_documents_itself_exactly_as_fastapi_did():
     read_user = own["paths"]["/users/{user_id}"]["get"]
     assert read_user["parameters"][0]["schema"] == {"type": "string", "title": "User Id"}
     assert set(read_user["responses"]) == {"200", "401"}  # nothing validated: no 422
+
+
+DIFFERENCES = """
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Form
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from pydantic import BaseModel
+
+basic = HTTPBasic()
+app = FastAPI()
+
+
+class Item(BaseModel):
+    name: str
+
+
+@app.post("/items")
+def create(item: Item):
+    return item
+
+
+@app.post("/login")
+def login(username: Annotated[str, Form()]):
+    return username
+
+
+@app.get("/me")
+def me(credentials: Annotated[HTTPBasicCredentials, Depends(basic)]):
+    return credentials.username
+
+
+@app.get("/boom")
+def boom():
+    raise RuntimeError("boom")
+"""
+
+
+def _answers(app: object) -> list[tuple[int, str, str | None]]:
+    with TestClient(app, raise_server_exceptions=False) as client:  # type: ignore[arg-type]
+        responses = [
+            client.post("/items", content='{"name": "a"}', headers={"content-type": "text/plain"}),
+            client.post("/login", json={"username": "a"}),
+            client.get("/me"),
+            client.get("/boom"),
+        ]
+    return [(r.status_code, r.text, r.headers.get("www-authenticate")) for r in responses]
+
+
+def test_the_compatibility_settings_answer_as_fastapi_where_pegboard_chose_otherwise():
+    pytest.importorskip("fastapi")
+    original = types.ModuleType("original")
+    exec(compile(DIFFERENCES, "original.py", "exec"), original.__dict__)
+    assert _answers(load(DIFFERENCES).app) == _answers(original.app)
+    # Without them, pegboard's own answers: 415s, a charset, a JSON 500.
+    plain = types.ModuleType("plain")
+    exec(compile(port_source(DIFFERENCES, compatible=False), "plain.py", "exec"), plain.__dict__)
+    own = _answers(plain.app)
+    assert [status for status, _, _ in own] == [415, 415, 401, 500]
+    assert own[2][2] == 'Basic charset="UTF-8"'
+    assert own[3][1] == '{"detail":"Internal Server Error"}'

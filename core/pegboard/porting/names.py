@@ -152,8 +152,12 @@ PLUGIN_MODULES = {
 }
 
 #: Settings the porter turns on so a ported app answers and documents as FastAPI did:
-#: plugin -> (option, value as code). Each is documented on its plugin's page.
+#: plugin (or "app", for App itself) -> (option, value as code). Each is documented
+#: on its plugin's page.
 COMPATIBILITY: dict[str, tuple[tuple[str, str], ...]] = {
+    "app": (("json_server_errors", "False"),),
+    "validation": (("wrong_content_type", '"validate"'),),
+    "security": (("fastapi_compatible", "True"),),
     "openapi": (("fastapi_compatible", "True"),),
 }
 

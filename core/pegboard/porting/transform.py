@@ -362,8 +362,11 @@ class _Rewriter(cst.CSTTransformer):
         if "openapi" in plugin_args and "title" not in openapi_given:
             plugin_args["openapi"].insert(0, 'title="FastAPI"')  # FastAPI's default title
         if self.compatible:
+            given = {arg.split("=")[0] for arg in app_args}
             for plugin, settings in COMPATIBILITY.items():
-                if plugin in plugin_args:
+                if plugin == "app":
+                    app_args += [f"{o}={v}" for o, v in settings if o not in given]
+                elif plugin in plugin_args:
                     plugin_args[plugin] += [f"{option}={value}" for option, value in settings]
         enabled = [plugin for plugin in plugin_args if plugin not in off]
         self.used_plugins.update(enabled)

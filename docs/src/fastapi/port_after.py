@@ -22,12 +22,13 @@ ITEMS: dict[int, Item] = {1: Item(name="hammer", price=9.5)}
 
 app = App(
     plugins=[
-        validation(),
+        validation(wrong_content_type="validate"),
         di(),
-        security(),
+        security(fastapi_compatible=True),
         openapi(title="Shop", version="2.0", fastapi_compatible=True),  # shown in /docs
         swagger_ui(),
     ],
+    json_server_errors=False,
 )
 
 

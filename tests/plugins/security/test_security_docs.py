@@ -68,6 +68,16 @@ def test_enable(load_sample: Load) -> None:
         assert client.get("/hello", headers=bearer("abc")).json() == "Hello, token holder"
 
 
+def test_fastapi_errors(load_sample: Load) -> None:
+    mod = load_sample("docs/src/security/fastapi_errors.py")
+    with TestClient(mod.app) as client:
+        response = client.get("/me")
+        assert (response.status_code, response.headers["www-authenticate"]) == (401, "Basic")
+        assert client.get("/me", headers={"Authorization": basic("ada", "pw")}).json() == "ada"
+        malformed = client.get("/me", headers={"Authorization": "Basic !"})
+        assert malformed.json() == {"detail": "Not authenticated"}
+
+
 def test_first_steps(load_sample: Load) -> None:
     mod = load_sample("docs/src/security/first_steps.py")
     with TestClient(mod.app) as client:

@@ -6,8 +6,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from pegboard import App
-from pegboard_di import Depends
-from pegboard_security import OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict
+from pegboard_di import Depends, di
+from pegboard_security import (
+    OAuth2PasswordRequestForm,
+    OAuth2PasswordRequestFormStrict,
+    security,
+)
 from pegboard_security.forms import MAX_FORM_FIELD_SIZE, MAX_FORM_FIELDS
 from pegboard_validation import validation
 
@@ -261,3 +265,16 @@ def test_a_file_where_a_field_belongs_is_a_422_when_another_plugin_parsed_the_fo
             "input": None,
         }
     ]
+
+
+def test_fastapi_compatible_reads_another_content_type_as_an_empty_form() -> None:
+    app = App(plugins=[di(), security(fastapi_compatible=True)])
+
+    @app.post("/token")
+    async def token(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> str:
+        return form.username
+
+    with TestClient(app) as client:
+        response = client.post("/token", json=CREDENTIALS)
+        assert client.post("/token", data=CREDENTIALS).json() == "ada"
+    assert (response.status_code, response.json()) == missing("username", "password")

@@ -24,6 +24,7 @@ from pegboard_security import (
     HTTPBasic,
     HTTPBasicCredentials,
     HTTPBearer,
+    OAuth2PasswordBearer,
     OAuth2PasswordRequestForm,
     Security,
     SecurityBase,
@@ -332,3 +333,62 @@ def test_a_custom_scheme_documents_itself() -> None:
 
     with pytest.raises(RouteDefinitionError, match=r"Call super\(\).__init__\(...\)"):
         broken.build()
+
+
+def test_fastapi_compatible_401s_are_written_as_fastapi_writes_them() -> None:
+    bearer, basic_scheme, realm = HTTPBearer(), HTTPBasic(), HTTPBasic(realm="api")
+    token = OAuth2PasswordBearer(tokenUrl="token")
+
+    def routes(app: App) -> App:
+        @app.get("/bearer", security=[Security(bearer, scopes=["me"])])
+        async def with_bearer() -> None: ...
+
+        @app.get("/basic", security=[basic_scheme])
+        async def with_basic() -> None: ...
+
+        @app.get("/realm", security=[realm])
+        async def with_realm() -> None: ...
+
+        @app.get("/oauth2", security=[Security(token, scopes=["me"])])
+        async def with_oauth2() -> None: ...
+
+        return app
+
+    plain = routes(App(plugins=[di(), security(fastapi_compatible=True)]))
+    default = routes(secured_app())
+    paths = ["/bearer", "/basic", "/realm", "/oauth2"]
+    with TestClient(plain) as client:
+        answers = [client.get(path).headers["www-authenticate"] for path in paths]
+        malformed = client.get("/basic", headers={"Authorization": "Basic notbase64"})
+        untoken = client.get("/bearer", headers={"Authorization": "Bearer a b"})
+    assert answers == ["Bearer", "Basic", 'Basic realm="api"', "Bearer"]
+    # Malformed credentials: FastAPI's detail, not pegboard's more precise one.
+    assert [malformed.json(), untoken.json()] == [{"detail": "Not authenticated"}] * 2
+    with TestClient(default) as client:
+        answers = [client.get(path).headers["www-authenticate"] for path in paths]
+    assert answers == [
+        'Bearer scope="me"',
+        'Basic charset="UTF-8"',
+        'Basic realm="api", charset="UTF-8"',
+        'Bearer scope="me"',
+    ]
+    assert repr(security(fastapi_compatible=True)) == "security(fastapi_compatible=True)"
+
+
+def test_a_make_not_authenticated_error_override_without_arguments_answers_every_case() -> None:
+    class Bearer403(HTTPBearer):
+        def make_not_authenticated_error(self) -> HTTPException:  # type: ignore[override]
+            return HTTPException(403, "Not authenticated")
+
+    app = secured_app()
+
+    @app.get("/me")
+    async def me(credentials: Annotated[HTTPAuthorizationCredentials, Depends(Bearer403())]) -> str:
+        return credentials.credentials
+
+    with TestClient(app) as client:
+        missing = client.get("/me")
+        malformed = client.get("/me", headers={"Authorization": "Bearer"})
+        assert client.get("/me", headers={"Authorization": "Bearer abc"}).json() == "abc"
+    assert (missing.status_code, missing.json()) == (403, {"detail": "Not authenticated"})
+    assert malformed.status_code == 403

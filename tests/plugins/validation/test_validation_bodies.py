@@ -358,6 +358,44 @@ def test_lenient_content_type_reads_a_body_without_one() -> None:
     assert wrong.status_code == 415
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/geo+json-seq", None])
+def test_a_wrong_content_type_can_be_validated_as_text_into_a_422(
+    content_type: str | None,
+) -> None:
+    app = App(plugins=[validation(wrong_content_type="validate")])
+
+    @app.post("/items")
+    async def create(item: Item) -> Item:
+        return item
+
+    @app.post("/several")
+    async def several(item: Item, note: str) -> None:
+        raise AssertionError("not called")
+
+    @app.post("/text")
+    async def text(note: Annotated[str, Body()]) -> str:
+        return note
+
+    headers = {"content-type": content_type} if content_type else {}
+    body = json.dumps(ITEM)
+    with TestClient(app) as client:
+        response = client.post("/items", content=body, headers=headers)
+        several_response = client.post("/several", content=body, headers=headers)
+        # The text is what is validated: a str body takes it as it is.
+        assert client.post("/text", content="hi", headers=headers).json() == "hi"
+        assert client.post("/items", json=ITEM).json() == ITEM  # JSON is still read as JSON
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "type": "model_attributes_type",
+            "loc": ["body"],
+            "msg": "Input should be a valid dictionary or object to extract fields from",
+            "input": body,
+        }
+    ]
+    assert several_response.status_code == 422
+
+
 def test_the_body_is_kept_on_the_error_for_custom_handlers(app: App) -> None:
     @app.exception_handler(RequestValidationError)
     async def echo(request: Request, exc: Exception) -> JSONResponse:

@@ -185,6 +185,35 @@ def test_form_model(load_sample: Load) -> None:
         assert [e["loc"] for e in no_file] == [["body", "avatar"]]
 
 
+def test_form_unions(load_sample: Load) -> None:
+    mod = load_sample("docs/src/validation/form_unions.py")
+    with client_for(mod) as client:
+        sent = {"kind": "company", "company_name": "Acme", "tags": ["a", "b"], "token": "t"}
+        assert client.post("/contacts", data=sent).json() == {
+            "contact": {"kind": "company", "company_name": "Acme"},
+            "preferences": {"tags": ["a", "b"]},
+            "token": "t",
+        }
+        person = client.post("/contacts", data={"kind": "person", "token": "t"})
+        assert person.json()["detail"][0]["loc"] == ["body", "person", "name"]
+        untagged = client.post("/contacts", data={"name": "Rick", "token": "t"})
+        assert untagged.json()["detail"][0]["type"] == "union_tag_not_found"
+
+
+def test_wrong_content_type(load_sample: Load) -> None:
+    mod = load_sample("docs/src/validation/wrong_content_type.py")
+    with client_for(mod) as client:
+        text = client.post(
+            "/items", content='{"name": "a"}', headers={"content-type": "text/plain"}
+        )
+        assert text.status_code == 422
+        assert text.json()["detail"][0]["type"] == "model_attributes_type"
+        assert client.post("/items", json={"name": "a"}).json() == {"name": "a"}
+        json_form = client.post("/login", json={"username": "a"})
+        assert json_form.status_code == 422
+        assert json_form.json()["detail"][0]["loc"] == ["body", "username"]
+
+
 def test_form_limits(load_sample: Load) -> None:
     mod = load_sample("docs/src/validation/form_limits.py")
     with client_for(mod) as client:

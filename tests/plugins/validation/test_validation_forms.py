@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pytest
 from pydantic import BaseModel, Field
@@ -92,7 +92,10 @@ def test_an_optional_form_model(app: App) -> None:
         sent = client.post("/login", data={"username": "a", "password": "pwd"}).json()
         assert sent == {"username": "a", "password": "pwd", "remember": False}
         error = client.post("/login", data={"username": "a"}).json()["detail"][0]
+        # A field sent empty still means the model was sent: its required fields fail.
+        empty = client.post("/login", data={"username": ""}).json()["detail"]
     assert error["loc"] == ["body", "password"]
+    assert [e["loc"] for e in empty] == [["body", "username"], ["body", "password"]]
 
 
 def test_a_form_model_beside_other_form_fields_and_files(app: App) -> None:
@@ -130,13 +133,104 @@ def test_a_form_field_also_read_by_the_form_model_is_an_error(app: App) -> None:
         app.build()
 
 
-def test_two_form_models_are_an_error(app: App) -> None:
-    @app.post("/login")
-    async def login(data: Annotated[Login, Form()], other: Annotated[StrictLogin, Form()]) -> None:
-        raise AssertionError("not called")
+class Preferences(BaseModel):
+    model_config = {"extra": "forbid"}
+    tags: list[str] = []
+    username: str = "same key as Login's"
 
-    with pytest.raises(RouteDefinitionError, match="Merge them into one model"):
-        app.build()
+
+class Person(BaseModel):
+    kind: Literal["person"]
+    name: str
+    nicknames: list[str] = []
+
+
+class Company(BaseModel):
+    kind: Literal["company"]
+    name: str
+    nicknames: str = ""
+
+
+def test_several_form_models_each_read_their_fields_from_the_whole_form(app: App) -> None:
+    @app.post("/login")
+    async def login(
+        data: Annotated[Login, Form()],
+        preferences: Annotated[Preferences, Form()],
+        token: Annotated[str, Form()],
+    ) -> dict[str, object]:
+        return {"data": data, "preferences": preferences, "token": token}
+
+    with TestClient(app) as client:
+        sent = {"username": "a", "password": "pwd", "tags": ["x", "y"], "token": "t"}
+        # Both models read "username"; the other parameters' keys are not extra keys
+        # of the extra="forbid" model.
+        assert client.post("/login", data=sent).json() == {
+            "data": {"username": "a", "password": "pwd", "remember": False},
+            "preferences": {"tags": ["x", "y"], "username": "a"},
+            "token": "t",
+        }
+        missing = client.post("/login", data={"username": "a", "token": "t"}).json()["detail"]
+    assert [e["loc"] for e in missing] == [["body", "password"]]
+    [body] = _body_descriptions(app)
+    schema, definitions = body.content["application/x-www-form-urlencoded"].build()  # type: ignore[union-attr]
+    own = definitions[schema["$ref"].rsplit("/", 1)[1]]
+    assert list(own["properties"]) == ["token"]
+    assert own["allOf"] == [
+        {"$ref": "#/components/schemas/Login"},
+        {"$ref": "#/components/schemas/Preferences"},
+    ]
+
+
+def test_a_discriminated_union_of_form_models(app: App) -> None:
+    @app.post("/contacts")
+    async def contact(
+        who: Annotated[Person | Company | None, Form(discriminator="kind")] = None,
+    ) -> Person | Company | None:
+        return who
+
+    with TestClient(app) as client:
+        assert client.post("/contacts", data={}).json() is None
+        person = {"kind": "person", "name": "Rick", "nicknames": ["r", "ricky"]}
+        assert client.post("/contacts", data=person).json() == person
+        # A key one member reads as a list and another as one value: each gets its shape.
+        company = {"kind": "company", "name": "Acme", "nicknames": "acme"}
+        assert client.post("/contacts", data=company).json() == company
+        errors = [
+            client.post("/contacts", data=data).json()["detail"][0]
+            for data in ({"kind": "company"}, {"name": "Rick"}, {"kind": "robot"})
+        ]
+    assert [(e["loc"], e["type"]) for e in errors] == [
+        (["body", "company", "name"], "missing"),
+        (["body"], "union_tag_not_found"),
+        (["body"], "union_tag_invalid"),
+    ]
+    [body] = _body_descriptions(app)
+    schema, _ = body.content["application/x-www-form-urlencoded"].build()  # type: ignore[union-attr]
+    assert schema["anyOf"][0]["discriminator"]["propertyName"] == "kind"
+
+
+def test_a_required_union_of_form_models_reports_the_missing_tag(app: App) -> None:
+    @app.post("/contacts")
+    async def contact(
+        who: Annotated[Person | Company, Form(discriminator="kind")],
+        token: Annotated[str, Form()],
+    ) -> dict[str, object]:
+        return {"who": who, "token": token}
+
+    with TestClient(app) as client:
+        sent = client.post("/contacts", data={"kind": "person", "name": "R", "token": "t"})
+        assert sent.json() == {
+            "who": {"kind": "person", "name": "R", "nicknames": []},
+            "token": "t",
+        }
+        error = client.post("/contacts", data={"token": "t"}).json()["detail"][0]
+    assert (error["loc"], error["type"]) == (["body"], "union_tag_not_found")
+
+
+def _body_descriptions(app: App) -> list[BodyDescription]:
+    compiled = app.routes[0].compiled
+    assert compiled is not None
+    return [d for d in compiled.descriptions if isinstance(d, BodyDescription)]
 
 
 def test_files_as_upload_file_and_bytes(app: App) -> None:
@@ -259,6 +353,24 @@ def test_a_form_route_refuses_other_content_types(serve: Any, app: App) -> None:
     assert response.status_code == 415
     assert "multipart/form-data" in response.json()["detail"]
     assert client.post("/login").status_code == 422  # no body: the field is missing
+
+
+def test_a_form_route_can_read_other_content_types_as_an_empty_form(serve: Any) -> None:
+    app = App(plugins=[validation(wrong_content_type="validate")])
+
+    @app.post("/login")
+    async def login(
+        username: Annotated[str, Form()], note: Annotated[str, Form()] = "none"
+    ) -> dict[str, str]:
+        return {"username": username, "note": note}
+
+    client = serve(app)
+    response = client.post("/login", json={"username": "a"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"type": "missing", "loc": ["body", "username"], "msg": "Field required", "input": None}
+    ]
+    assert client.post("/login", data={"username": "a"}).json() == {"username": "a", "note": "none"}
 
 
 def test_malformed_multipart_is_400(serve: Any, app: App) -> None:
