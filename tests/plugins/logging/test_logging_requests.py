@@ -117,7 +117,13 @@ def test_an_unhandled_error_is_logged_once_and_not_shown_to_the_client(lines: Li
     assert lines.records("pegboard.access")[-1]["status"] == 500
 
 
-def test_the_servers_copy_of_a_logged_error_is_dropped(lines: Lines):
+def test_the_servers_copy_of_a_logged_error_is_dropped(
+    lines: Lines, monkeypatch: pytest.MonkeyPatch
+):
+    # An earlier test may have run uvicorn's logging config, whose "uvicorn" logger
+    # does not propagate: let its records reach the root handler this test reads.
+    monkeypatch.setattr(logging.getLogger("uvicorn"), "propagate", True)
+    monkeypatch.setattr(logging.getLogger("uvicorn.error"), "propagate", True)
     app = make_app(lines)
     client = TestClient(app)
     # What a server gets from the app:
