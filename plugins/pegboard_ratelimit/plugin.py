@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Iterable, Sequence
 from typing import Any, Literal
 
 import attrs
+from starlette.requests import HTTPConnection
 
 from pegboard import (
     App,
@@ -117,6 +118,13 @@ class RateLimitPlugin:
 
     def __repr__(self) -> str:
         return f"ratelimit(store={self.store!r})"
+
+    def client_address(self, request: HTTPConnection) -> str:
+        """The client's address as the plugin counts it (``trusted_proxies`` applied).
+
+        For key functions that fall back to the address: ``limiter.client_address(r)``.
+        """
+        return self.address(request.scope)
 
     @hookimpl
     def pegboard_configure(self, app: App) -> None:
