@@ -1,6 +1,6 @@
 """The traffic plugins' cost, in process: the same route with and without the option.
 
-Run from the repository root:  python -m benchmarks.traffic --help
+Run from the repository root:  python -m benchmarks.traffic_ratelimit --help
 
 Each variant is a pegboard app serving ``GET /plain`` (``{"message": "hello"}``);
 they differ only in what the issue-19 plugins add. Per repeat every variant runs
