@@ -58,6 +58,9 @@ FIRST_PARTY_OPTIONS: Final[Mapping[str, str]] = {
     "compress": "compression",
     "cache": "caching",
     "etag": "caching",
+    "rate_limit": "ratelimit",
+    "rate_limit_key": "ratelimit",
+    "rate_limit_group": "ratelimit",
 }
 
 
@@ -147,6 +150,9 @@ class RouteDecorators:
         compress: Any = UNSET,
         cache: Any = UNSET,
         etag: bool = UNSET,
+        rate_limit: Any = UNSET,
+        rate_limit_key: Callable[..., Any] | None = UNSET,
+        rate_limit_group: str | None = UNSET,
         **options: Any,
     ) -> Callable[[F], F]:
         """Decorate a handler for ``path`` and ``methods`` (default ``["GET"]``).
@@ -158,7 +164,8 @@ class RouteDecorators:
         ``summary``, ``description``, ``operation_id``, ``response_description``,
         ``responses``, ``deprecated``, ``openapi_extra`` and ``callbacks``. The
         compression plugin's: ``compress``. The caching plugin's: ``cache`` and
-        ``etag``. Further keywords are options third-party plugins declare.
+        ``etag``. The ratelimit plugin's: ``rate_limit``, ``rate_limit_key`` and
+        ``rate_limit_group``. Further keywords are options third-party plugins declare.
         """
         given = _given(locals())
         del given["methods"], given["name"], given["status_code"]
@@ -202,6 +209,9 @@ class RouteDecorators:
         compress: Any = UNSET,
         cache: Any = UNSET,
         etag: bool = UNSET,
+        rate_limit: Any = UNSET,
+        rate_limit_key: Callable[..., Any] | None = UNSET,
+        rate_limit_group: str | None = UNSET,
         **options: Any,
     ) -> _Decorator:
         """The signature of :meth:`get` and the other one-method decorators (typing only)."""

@@ -443,7 +443,8 @@ def test_decorator_parameters_are_the_options_the_core_and_first_party_plugins_d
     from pegboard.plugins import CORE_INFO, installed_plugins, load_plugin, plugin_info_of
 
     declared = {option.name: "pegboard" for option in CORE_INFO.route_options}
-    for name in ("validation", "di", "security", "openapi", "compression", "caching"):
+    plugins = ("validation", "di", "security", "openapi", "compression", "caching", "ratelimit")
+    for name in plugins:
         if name not in installed_plugins():
             continue
         try:

@@ -26,9 +26,9 @@ Load = Callable[[str], ModuleType]
 
 @pytest.fixture
 def samples_on_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make ``import pegboard_apikey`` and ``import pegboard_ratelimit`` find the samples."""
+    """Make ``import pegboard_apikey`` and ``import pegboard_throttle`` find the samples."""
     monkeypatch.syspath_prepend(str(SAMPLES))
-    names = ("pegboard_apikey", "pegboard_ratelimit")
+    names = ("pegboard_apikey", "pegboard_throttle")
     for name in names:
         monkeypatch.delitem(sys.modules, name, raising=False)
     yield
@@ -166,7 +166,7 @@ def test_third_party_descriptions(samples_on_path: None, load_sample: Load) -> N
 
 
 def test_third_party_hooks(samples_on_path: None, load_sample: Load) -> None:
-    mod = load_sample("docs/src/openapi/ratelimit_app.py")
+    mod = load_sample("docs/src/openapi/throttle_app.py")
     operation = _document(mod.app)["paths"]["/search"]["get"]
     assert operation["x-rate-limit"] == "2/minute"
     assert operation["responses"]["429"] == {
@@ -179,15 +179,15 @@ def test_third_party_hooks(samples_on_path: None, load_sample: Load) -> None:
 
 
 def test_third_party_plugin_without_the_openapi_plugin(samples_on_path: None) -> None:
-    from pegboard_ratelimit import ratelimit
+    from pegboard_throttle import throttle
 
     from pegboard import App, RouteDefinitionError
 
-    app = App(plugins=[ratelimit()])
+    app = App(plugins=[throttle()])
     app.get("/x", name="x", rate="1/hour")(lambda: None)
     with TestClient(app) as client:
         assert [client.get("/x").status_code for _ in range(2)] == [200, 429]
-    bad = App(plugins=[ratelimit()])
+    bad = App(plugins=[throttle()])
     bad.get("/y", name="y", rate="often")(lambda: None)
     with pytest.raises(RouteDefinitionError, match=r"rate='often' is not a rate"):
         bad.build()

@@ -122,12 +122,12 @@ def test_unresponsive_redis_times_out(server: RedisServer) -> None:
 def test_recovers_when_redis_returns(server: RedisServer) -> None:
     async def scenario() -> None:
         store = RedisStore(server.url, timeout=0.5)
-        assert await store.increment("n") == 1
+        assert await store.increment("n", expires_in=60) == 1
         server.stop()
         with pytest.raises(StoreUnavailable):
-            await store.increment("n")
-        server.start()  # same port, empty (no persistence)
-        assert await store.increment("n") == 1
+            await store.increment("n", expires_in=60)
+        server.start()  # same port, empty (no persistence), its script cache too
+        assert await store.increment("n", expires_in=60) == 1
         assert await store.get("n") == b"1"
         await store.close()
 

@@ -1,9 +1,9 @@
-from pegboard_ratelimit import ratelimit
+from pegboard_throttle import throttle
 
 from pegboard import App
 from pegboard_openapi import openapi
 
-app = App(plugins=[ratelimit(), openapi(title="Search", version="1.0")])
+app = App(plugins=[throttle(), openapi(title="Search", version="1.0")])
 
 
 @app.get("/search", rate="2/minute")

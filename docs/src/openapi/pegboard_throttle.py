@@ -1,4 +1,4 @@
-"""pegboard-ratelimit: ``rate="10/minute"`` on a route, enforced and documented.
+"""pegboard-throttle: ``rate="10/minute"`` on a route, enforced and documented.
 
 Two ways into the document: the guard's ResponseDescription gives every limited
 route its 429 response, and an optional hook of the OpenAPI plugin adds the
@@ -56,9 +56,9 @@ def fixed_window(limit: int, seconds: int) -> Resolver:
     return Resolver(check, is_async=False, describes=(too_many,), label="rate limit")
 
 
-class RateLimitPlugin:
+class ThrottlePlugin:
     plugin_info = PluginInfo(
-        name="ratelimit",
+        name="throttle",
         route_options=(RouteOption("rate", "replace", "Requests allowed, as '10/minute'."),),
     )
 
@@ -76,5 +76,5 @@ class RateLimitPlugin:
             operation["x-rate-limit"] = rate
 
 
-def ratelimit() -> RateLimitPlugin:
-    return RateLimitPlugin()
+def throttle() -> ThrottlePlugin:
+    return ThrottlePlugin()
