@@ -36,14 +36,9 @@ _SERVICE_UNAVAILABLE = b'{"detail":"The cache is unavailable; try again shortly.
 # The headers a 304 repeats from the full response (RFC 9110, 15.4.5).
 _NOT_MODIFIED_HEADERS = frozenset({b"cache-control", b"etag", b"vary", b"expires", b"date"})
 _NO_STORE = (b"no-store", b"private", b"no-cache")
-
-
-def _route_path(scope: Scope) -> str:
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    if root and path.startswith(root):
-        return path[len(root) :]
-    return path
+# Decoded entries kept per route: at most this many, of at most this size each.
+_MEMO_ENTRIES = 64
+_MEMO_LARGEST = 64 * 1024
 
 
 async def _send_not_modified(send: Send, headers: Any) -> None:
@@ -66,7 +61,7 @@ class CacheMiddleware:
     :param policy: The route's policy.
     """
 
-    __slots__ = ("_cache_control", "_headers", "_vary_by", "app", "cache", "policy", "prefix")
+    __slots__ = ("_cache_control", "_decoded", "_headers", "app", "cache", "policy", "prefix")
 
     def __init__(self, app: ASGIApp, *, cache: Cache, prefix: str, policy: CachePolicy) -> None:
         self.app = app
@@ -75,6 +70,8 @@ class CacheMiddleware:
         self.policy = policy
         self._headers = tuple(name.encode("latin-1") for name in policy.headers)
         self._cache_control = policy.cache_control_value
+        # The last entries read, decoded: a hit on the same bytes skips decoding.
+        self._decoded: dict[str, tuple[bytes, Entry | tuple[str, ...] | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Per request."""
@@ -94,37 +91,84 @@ class CacheMiddleware:
                 return
             elif values is not None and key in wanted:
                 values[wanted.index(key)] = value
-        query = scope.get("query_string", b"")
-        cache_key = (
-            f"{self.prefix}{_route_path(scope)}?"
-            f"{normalise_query(query.decode('latin-1'), policy) if query else ''}#"
-        )
+        path: str = scope["path"]
+        root = scope.get("root_path")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        query = scope.get("query_string")
+        if query:
+            cache_key = f"{self.prefix}{path}?{normalise_query(query.decode('latin-1'), policy)}#"
+        else:
+            cache_key = f"{self.prefix}{path}?#"
         if values is not None:
             cache_key += "\n".join(v.decode("latin-1") for v in values)
         cache = self.cache
-        if not cache.available():
+        if cache._down_until and not cache.available():
             await self._unavailable(scope, receive, send)
             return
         try:
             raw = await cache.store.get(cache_key)
-            found = None if raw is None else decode(raw)
-            variant_key = None
-            if isinstance(found, tuple):
-                variant_key = _variant_key(cache_key, found, scope)
-                raw = await cache.store.get(variant_key)
-                found = None if raw is None else decode(raw)
+            if raw is None:
+                found: Entry | tuple[str, ...] | None = None
+            else:
+                # The memory store hands back the very bytes it holds; others equal ones.
+                known = self._decoded.get(cache_key)
+                if known is not None and (known[0] is raw or known[0] == raw):
+                    found = known[1]
+                else:
+                    found = self._remember(cache_key, raw)
+            if type(found) is tuple:
+                found = await self._read(_variant_key(cache_key, found, scope))
         except StoreUnavailable as error:
             cache.failed(error)
             await self._unavailable(scope, receive, send)
             return
-        if isinstance(found, Entry):
-            await _send_hit(found, method, if_none_match, policy.etag, send)
+        if found is None:
+            if method == "HEAD":
+                await self.app(scope, receive, send)
+                return
+            storer = _Storer(self, cache_key, scope, if_none_match, send)
+            await self.app(scope, receive, storer.send)
             return
-        if method == "HEAD":
-            await self.app(scope, receive, send)
+        # A hit, sent from the stored bytes.
+        entry: Entry = found  # type: ignore[assignment]  # a variant marker was followed
+        if (
+            if_none_match is not None
+            and policy.etag
+            and entry.etag is not None
+            and matches(if_none_match, entry.etag)
+        ):
+            await _send_not_modified(send, entry.headers)
             return
-        storer = _Storer(self, cache_key, scope, if_none_match, send)
-        await self.app(scope, receive, storer.send)
+        age = int(time.time() - entry.stored_at)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": entry.status,
+                "headers": [*entry.headers, (b"age", str(age).encode() if age > 0 else b"0")],
+            }
+        )
+        await send({"type": "http.response.body", "body": entry.body if method == "GET" else b""})
+
+    async def _read(self, key: str) -> Entry | tuple[str, ...] | None:
+        """What the store holds under ``key``, decoded (per request)."""
+        raw = await self.cache.store.get(key)
+        if raw is None:
+            return None
+        known = self._decoded.get(key)
+        if known is not None and (known[0] is raw or known[0] == raw):
+            return known[1]
+        return self._remember(key, raw)
+
+    def _remember(self, key: str, raw: bytes) -> Entry | tuple[str, ...] | None:
+        """Decode ``raw``, keeping the result for the next hit on the same bytes."""
+        found = decode(raw)
+        if len(raw) <= _MEMO_LARGEST:
+            decoded = self._decoded
+            if len(decoded) >= _MEMO_ENTRIES:
+                decoded.clear()
+            decoded[key] = (raw, found)
+        return found
 
     async def _unavailable(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.cache.on_store_error == "open":
@@ -152,30 +196,6 @@ def _variant_key(cache_key: str, names: tuple[str, ...], scope: Scope) -> str:
         if values is not None:
             values.append(value.decode("latin-1"))
     return cache_key + "\x00" + "\n".join(",".join(v) for v in found.values())
-
-
-async def _send_hit(
-    entry: Entry, method: str, if_none_match: bytes | None, etag: bool, send: Send
-) -> None:
-    """Send a stored response (per request)."""
-    headers = entry.headers
-    if (
-        if_none_match is not None
-        and etag
-        and entry.etag is not None
-        and matches(if_none_match, entry.etag)
-    ):
-        await _send_not_modified(send, headers)
-        return
-    age = max(0, int(time.time() - entry.stored_at))
-    await send(
-        {
-            "type": "http.response.start",
-            "status": entry.status,
-            "headers": [*headers, (b"age", str(age).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": entry.body if method == "GET" else b""})
 
 
 class _Storer:

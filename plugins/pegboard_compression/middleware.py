@@ -174,8 +174,9 @@ class _Responder:
         more: bool = message.get("more_body", False)
         headers = start.get("headers", ())
         middleware = self._middleware
-        if not self._eligible(start["status"], headers, more) or (
-            not more and len(body) < middleware.minimum_size
+        # The size first: the cheapest test, and the one most small answers fail.
+        if (not more and len(body) < middleware.minimum_size) or not self._eligible(
+            start["status"], headers, more
         ):
             await self._send({**start, "headers": _with_vary(headers)})
             await self._send(message)
