@@ -119,3 +119,17 @@ def test_outage_policy_and_recovery_in_one_process(own_redis: RedisServer, polic
         own_redis.start()
         assert client.post("/visit").json() == 1  # Redis restarted empty
         assert client.post("/visit").json() == 2
+
+
+def test_a_frozen_redis_is_a_quick_503_not_a_hang(own_redis: RedisServer) -> None:
+    app = redis_app(own_redis.url)
+    with TestClient(app, base_url="https://testserver") as client:
+        assert client.post("/visit").json() == 1
+        own_redis.pause()  # accepts connections, never answers
+        try:
+            started = time.monotonic()
+            assert client.post("/visit").status_code == 503
+            assert time.monotonic() - started < 3.0  # timeout=0.5, one retry
+        finally:
+            own_redis.resume()
+        assert client.post("/visit").json() == 2  # the same session, kept by Redis
