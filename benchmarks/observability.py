@@ -1,0 +1,293 @@
+"""What the observability plugins cost a plain route, in process, side by side.
+
+Run from the repository root:  python -m benchmarks.observability [--quick] [--wire]
+
+Every variant is a pegboard app serving ``GET /plain`` -> ``{"message": "hello"}``;
+variants differ only in the plugins enabled and in route options. Each is checked
+once (status and body), then all of them are timed in the same run: per repeat, each
+variant serves N sequential requests, in an order rotated every repeat. Reported:
+the median req/s over the repeats and, per variant, the ratio to ``core`` (the app
+without plugins) as the median of same-repeat ratios, so a slow spell of the machine
+hits both sides and mostly cancels out. A variant's ``floor`` is the lowest ratio it
+may reach (0.8: within 20% of the core); the exit status is 1 when one is missed
+(a ``--quick`` run only reports).
+
+With ``--wire`` the same variants are served by uvicorn (one worker each, as in
+:mod:`benchmarks.wire`) and loaded in turn by wrk for a few seconds each: what a
+client of a real server sees, where the plugins' cost is a share of the server's.
+
+To add a plugin: add a :class:`Variant` to :data:`VARIANTS`. A variant whose
+plugin is not installed is listed as skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import statistics
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.cases import Case
+from benchmarks.environment import versions_line
+from benchmarks.inprocess import call, lifespan, run_batch
+from benchmarks.stats import paired_ratio
+from pegboard import App, PluginInfo, RouteInfo, RouteObserver, hookimpl
+
+PLAIN = Case("plain", "GET", "/plain", 200, expect={"message": "hello"})
+BASELINE = "core"
+#: Tells benchmarks/apps/observed.py, in a server process, which variant to serve.
+VARIANT_ENV = "PEGBOARD_BENCH_VARIANT"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def plain_app(plugins: list[object], **route_options: Any) -> Any:
+    """The app every variant times: one plain route, with ``plugins`` enabled."""
+    app = App(plugins=plugins)
+
+    @app.get("/plain", **route_options)
+    async def plain() -> dict[str, str]:
+        return {"message": "hello"}
+
+    return app
+
+
+def _core() -> Any:
+    return plain_app([])
+
+
+def _prometheus(**route_options: Any) -> Callable[[], Any]:
+    def build() -> Any:
+        from prometheus_client import CollectorRegistry
+
+        from pegboard_prometheus import prometheus
+
+        return plain_app([prometheus(registry=CollectorRegistry())], **route_options)
+
+    return build
+
+
+class _IdleObserver:
+    """A plugin observing every route with callbacks that do nothing: the core's share."""
+
+    plugin_info = PluginInfo(name="idle_observer")
+
+    @hookimpl
+    def pegboard_route_observer(self, app: App, route: RouteInfo) -> RouteObserver:
+        return RouteObserver(_ignore, started=_ignore)
+
+
+def _ignore(value: object) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One app to time: how to build it, and the lowest ratio to ``core`` it may reach."""
+
+    build: Callable[[], Any]  # the ASGI app
+    floor: float | None = None
+    note: str = ""
+
+
+VARIANTS: dict[str, Variant] = {
+    BASELINE: Variant(_core, note="App() without plugins"),
+    "idle_observer": Variant(
+        lambda: plain_app([_IdleObserver()]), note="an observer doing nothing: the core's cost"
+    ),
+    "prometheus": Variant(_prometheus(), floor=0.8, note="prometheus(), route measured"),
+    "prometheus_opted_out": Variant(
+        _prometheus(metrics=False), floor=0.95, note="prometheus(), route metrics=False"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    requests: int = 5000  # in process: per timed batch
+    repeats: int = 9
+    warmup: int = 500
+    variants: tuple[str, ...] = tuple(VARIANTS)
+    duration: float = 3.0  # over the wire: seconds of wrk per (repeat, variant)
+    connections: int = 32
+
+
+def build_all(names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The apps of ``names`` that can be built here, and why the others cannot."""
+    apps: dict[str, Any] = {}
+    skipped: dict[str, str] = {}
+    for name in names:
+        try:
+            apps[name] = VARIANTS[name].build()
+        except ImportError as exc:
+            skipped[name] = f"not installed: {exc.name}"
+    return apps, skipped
+
+
+def _names(settings: Settings) -> tuple[str, ...]:
+    names = settings.variants
+    return names if BASELINE in names else (BASELINE, *names)
+
+
+def _rotations(names: list[str], repeats: int) -> Iterator[tuple[int, list[str]]]:
+    """Per repeat, every name once, starting one further each time."""
+    for rep in range(repeats):
+        shift = rep % len(names)
+        yield rep, names[shift:] + names[:shift]
+
+
+def _rows(runs: dict[str, list[float]]) -> dict[str, Any]:
+    rows: dict[str, Any] = {}
+    for name, values in runs.items():
+        rps = statistics.median(values)
+        ratio = paired_ratio(values, runs[BASELINE])
+        floor = VARIANTS[name].floor
+        rows[name] = {
+            "rps": rps,
+            "us_per_request": 1e6 / rps,
+            "vs_core": ratio,
+            "spread": (max(values) - min(values)) / rps,
+            "floor": floor,
+            "met": None if floor is None else ratio >= floor,
+            "note": VARIANTS[name].note,
+            "runs": values,
+        }
+    return rows
+
+
+async def measure(settings: Settings) -> dict[str, Any]:
+    """In process: each app called directly, as :mod:`benchmarks.inprocess` does."""
+    apps, skipped = build_all(_names(settings))
+    states: dict[str, dict[str, Any]] = {name: {} for name in apps}
+    runs: dict[str, list[float]] = {name: [] for name in apps}
+    # Each app's lifespan (plugin startup) is entered before timing, left after.
+    async with _lifespans(apps, states):
+        for name, app in apps.items():
+            exchange = await call(app, states[name], PLAIN)
+            body = json.loads(b"".join(exchange.chunks))
+            if (exchange.status, body) != (PLAIN.status, PLAIN.expect):
+                raise RuntimeError(f"{name}: got {exchange.status} {body!r}")
+            await run_batch(app, states[name], PLAIN, settings.warmup)
+        for rep, order in _rotations(list(apps), settings.repeats):
+            for name in order:
+                gc.collect()
+                seconds = await run_batch(apps[name], states[name], PLAIN, settings.requests)
+                runs[name].append(settings.requests / seconds)
+            print(f"observability: repeat {rep + 1}/{settings.repeats}", file=sys.stderr)
+    return {"mode": "in-process", "rows": _rows(runs), "skipped": skipped}
+
+
+def measure_wire(settings: Settings) -> dict[str, Any]:
+    """Over the wire: each variant under uvicorn, loaded by wrk in turn."""
+    from benchmarks.serve import command
+    from benchmarks.server import Server, free_port
+    from benchmarks.wire import fetch, running, server_env
+    from benchmarks.wrk import run_wrk
+
+    _, skipped = build_all(_names(settings))  # which variants can be served here
+    servers: dict[str, Server] = {}
+    for name in _names(settings):
+        if name not in skipped:
+            port = free_port()
+            argv = command("benchmarks.apps.observed", port)
+            env = {**server_env(), VARIANT_ENV: name}
+            servers[name] = Server(argv, port, name=f"{name} [uvicorn]", cwd=ROOT, env=env)
+    runs: dict[str, list[float]] = {name: [] for name in servers}
+    with running(list(servers.values())):
+        for name, server in servers.items():
+            status, _, body = fetch(server, PLAIN)
+            if (status, json.loads(body)) != (PLAIN.status, PLAIN.expect):
+                raise RuntimeError(f"{name}: got {status} {body!r}")
+            run_wrk(server.url(PLAIN.target), [PLAIN], duration=1, connections=settings.connections)
+        for rep, order in _rotations(list(servers), settings.repeats):
+            for name in order:
+                result = run_wrk(
+                    servers[name].url(PLAIN.target),
+                    [PLAIN],
+                    duration=settings.duration,
+                    connections=settings.connections,
+                )
+                if result.socket_errors or result.status_errors:
+                    raise RuntimeError(f"{name}: wrk saw errors: {result}")
+                runs[name].append(result.rps)
+            print(f"observability (wire): repeat {rep + 1}/{settings.repeats}", file=sys.stderr)
+    return {"mode": "wire (uvicorn, wrk)", "rows": _rows(runs), "skipped": skipped}
+
+
+class _lifespans:
+    """Enter every app's lifespan, and leave them all at the end."""
+
+    def __init__(self, apps: dict[str, Any], states: dict[str, dict[str, Any]]) -> None:
+        self.managers = [lifespan(app, states[name]) for name, app in apps.items()]
+
+    async def __aenter__(self) -> None:
+        for manager in self.managers:
+            await manager.__aenter__()
+
+    async def __aexit__(self, *exc: object) -> None:
+        for manager in reversed(self.managers):
+            await manager.__aexit__(None, None, None)
+
+
+def render(result: dict[str, Any]) -> str:
+    lines = [
+        f"{result['mode']}: a plain GET route, median req/s; vs core = median same-repeat ratio",
+        "",
+        "| variant | req/s | µs/request | vs core | spread | floor | |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, row in result["rows"].items():
+        floor = "" if row["floor"] is None else f"{row['floor']:.2f}"
+        met = {None: "", True: "ok", False: "MISSED"}[row["met"]]
+        lines.append(
+            f"| {name} | {row['rps']:,.0f} | {row['us_per_request']:.1f} | "
+            f"{row['vs_core']:.3f} | {row['spread']:.0%} | {floor} | {met} |"
+        )
+    for name, why in result["skipped"].items():
+        lines.append(f"| {name} | skipped: {why} | | | | | |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a short run; never fails")
+    parser.add_argument("--wire", action="store_true", help="under uvicorn, loaded by wrk")
+    parser.add_argument("--requests", type=int, default=Settings.requests)
+    parser.add_argument("--repeats", type=int, default=Settings.repeats)
+    parser.add_argument("--duration", type=float, default=Settings.duration)
+    parser.add_argument("--only", default="", help="comma-separated variants (core is kept)")
+    parser.add_argument("--json", type=Path, help="also write every number to this file")
+    args = parser.parse_args(argv)
+    settings = Settings(
+        requests=500 if args.quick else args.requests,
+        repeats=3 if args.quick else args.repeats,
+        warmup=100 if args.quick else Settings.warmup,
+        variants=tuple(args.only.split(",")) if args.only else tuple(VARIANTS),
+        duration=1.0 if args.quick else args.duration,
+    )
+    unknown = set(settings.variants) - set(VARIANTS)
+    if unknown:
+        parser.error(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
+    if args.wire:
+        from benchmarks.server import exit_on_sigterm
+
+        exit_on_sigterm()  # a stopped run still stops its servers
+        result = measure_wire(settings)
+    else:
+        result = asyncio.run(measure(settings))
+    result["settings"] = vars(settings) | {"variants": list(_names(settings))}
+    print(versions_line())
+    print(render(result))
+    if args.json is not None:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    missed = [name for name, row in result["rows"].items() if row["met"] is False]
+    return 1 if missed and not args.quick else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
