@@ -8,7 +8,8 @@ once (status and body), then all of them are timed in the same run: per repeat, 
 variant serves N sequential requests, in an order rotated every repeat. Reported:
 the median req/s over the repeats and, per variant, the ratio to ``core`` (the app
 without plugins) as the median of same-repeat ratios, so a slow spell of the machine
-hits both sides and mostly cancels out. A variant's ``floor`` is the lowest ratio it
+hits both sides and mostly cancels out, and the Python calls per request (cProfile),
+which a busy machine does not change. A variant's ``floor`` is the lowest ratio it
 may reach (0.8: within 20% of the core); the exit status is 1 when one is missed
 (a ``--quick`` run only reports).
 
@@ -24,8 +25,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import gc
 import json
+import pstats
 import statistics
 import sys
 from collections.abc import Callable, Iterator
@@ -179,7 +182,20 @@ async def measure(settings: Settings) -> dict[str, Any]:
                 seconds = await run_batch(apps[name], states[name], PLAIN, settings.requests)
                 runs[name].append(settings.requests / seconds)
             print(f"observability: repeat {rep + 1}/{settings.repeats}", file=sys.stderr)
-    return {"mode": "in-process", "rows": _rows(runs), "skipped": skipped}
+        calls = {name: await _calls_per_request(app, states[name]) for name, app in apps.items()}
+    rows = _rows(runs)
+    for name, count in calls.items():
+        rows[name]["calls_per_request"] = count
+    return {"mode": "in-process", "rows": rows, "skipped": skipped}
+
+
+async def _calls_per_request(app: Any, state: dict[str, Any], n: int = 1000) -> float:
+    """Python calls per request (cProfile): the same on a busy machine as on an idle one."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    await run_batch(app, state, PLAIN, n)
+    profiler.disable()
+    return pstats.Stats(profiler).total_calls / n  # type: ignore[attr-defined,no-any-return]
 
 
 def measure_wire(settings: Settings) -> dict[str, Any]:
@@ -238,18 +254,20 @@ def render(result: dict[str, Any]) -> str:
     lines = [
         f"{result['mode']}: a plain GET route, median req/s; vs core = median same-repeat ratio",
         "",
-        "| variant | req/s | µs/request | vs core | spread | floor | |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| variant | req/s | µs/request | vs core | spread | floor | | calls/request |",
+        "|---|---:|---:|---:|---:|---:|---|---:|",
     ]
     for name, row in result["rows"].items():
         floor = "" if row["floor"] is None else f"{row['floor']:.2f}"
         met = {None: "", True: "ok", False: "MISSED"}[row["met"]]
+        calls = row.get("calls_per_request")
         lines.append(
             f"| {name} | {row['rps']:,.0f} | {row['us_per_request']:.1f} | "
-            f"{row['vs_core']:.3f} | {row['spread']:.0%} | {floor} | {met} |"
+            f"{row['vs_core']:.3f} | {row['spread']:.0%} | {floor} | {met} | "
+            f"{'' if calls is None else f'{calls:.0f}'} |"
         )
     for name, why in result["skipped"].items():
-        lines.append(f"| {name} | skipped: {why} | | | | | |")
+        lines.append(f"| {name} | skipped: {why} | | | | | | |")
     return "\n".join(lines)
 
 
