@@ -77,6 +77,113 @@ def _prometheus(**route_options: Any) -> Callable[[], Any]:
     return build
 
 
+def _opentelemetry(**route_options: Any) -> Callable[[], Any]:
+    """tracing() recording into the SDK, spans batched to an exporter that drops them."""
+
+    def build() -> Any:
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+        from pegboard_opentelemetry import tracing
+
+        provider = TracerProvider()
+        provider.add_span_processor(BatchSpanProcessor(_DroppingExporter()))
+        return plain_app([tracing(tracer_provider=provider)], **route_options)
+
+    return build
+
+
+def _opentelemetry_no_sdk() -> Any:
+    from opentelemetry.trace import NoOpTracerProvider
+
+    from pegboard_opentelemetry import tracing
+
+    return plain_app([tracing(tracer_provider=NoOpTracerProvider())])
+
+
+def _starlette_opentelemetry() -> Any:
+    """Starlette's own OpenTelemetryMiddleware on the core app: the yardstick."""
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from starlette.middleware.opentelemetry import OpenTelemetryMiddleware
+
+    provider = TracerProvider()
+    provider.add_span_processor(BatchSpanProcessor(_DroppingExporter()))
+    app = plain_app([])
+    app.add_middleware(OpenTelemetryMiddleware, tracer_provider=provider)
+    return app
+
+
+class _DroppingExporter:
+    """A span exporter that exports nowhere: the spans' cost without a collector's."""
+
+    def export(self, spans: object) -> Any:
+        from opentelemetry.sdk.trace.export import SpanExportResult
+
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        return None
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True
+
+
+def _logging(**route_options: Any) -> Callable[[], Any]:
+    """request_logging() writing its JSON lines to os.devnull."""
+
+    def build() -> Any:
+        from pegboard_logging import request_logging
+
+        sink = open(os.devnull, "w")  # noqa: SIM115 - open for the process's life
+        return plain_app([request_logging(stream=sink)], **route_options)
+
+    return build
+
+
+def _server_access_line() -> Any:
+    """The core app plus uvicorn's access line per request: what logging replaces."""
+    import logging
+
+    from uvicorn.logging import AccessFormatter
+
+    logger = logging.getLogger("benchmarks.server_access")
+    logger.propagate = False
+    handler = logging.StreamHandler(open(os.devnull, "w"))  # noqa: SIM115
+    handler.setFormatter(
+        AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False)
+    )
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    inner = plain_app([])
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":  # the lifespan
+            await inner(scope, receive, send)
+            return
+        status = 0
+
+        async def watch(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await inner(scope, receive, watch)
+        client = scope.get("client") or ("-", 0)
+        # The call uvicorn makes (protocols/http/httptools_impl.py).
+        logger.info(
+            '%s - "%s %s HTTP/%s" %d',
+            f"{client[0]}:{client[1]}",
+            scope["method"],
+            scope["path"],
+            scope["http_version"],
+            status,
+        )
+
+    return app
+
+
 class _IdleObserver:
     """A plugin observing every route with callbacks that do nothing: the core's share."""
 
@@ -108,6 +215,26 @@ VARIANTS: dict[str, Variant] = {
     "prometheus": Variant(_prometheus(), floor=0.8, note="prometheus(), route measured"),
     "prometheus_opted_out": Variant(
         _prometheus(metrics=False), floor=0.9, note="prometheus(), route metrics=False"
+    ),
+    "opentelemetry": Variant(
+        _opentelemetry(), floor=0.8, note="tracing(), SDK provider, batched, exported nowhere"
+    ),
+    "opentelemetry_no_sdk": Variant(
+        _opentelemetry_no_sdk, note="tracing() with a no-op provider (no SDK configured)"
+    ),
+    "opentelemetry_opted_out": Variant(
+        _opentelemetry(tracing=False), floor=0.9, note="tracing(), route tracing=False"
+    ),
+    "starlette_otel_middleware": Variant(
+        _starlette_opentelemetry, note="yardstick: Starlette's OpenTelemetryMiddleware, same SDK"
+    ),
+    "logging": Variant(_logging(), floor=0.8, note="request_logging(), JSON lines to os.devnull"),
+    "logging_opted_out": Variant(
+        _logging(access_log=False), floor=0.9, note="request_logging(), route access_log=False"
+    ),
+    "server_access_line": Variant(
+        _server_access_line,
+        note="yardstick: uvicorn's access line per request, which logging replaces",
     ),
 }
 
