@@ -77,16 +77,20 @@ def _prometheus(**route_options: Any) -> Callable[[], Any]:
     return build
 
 
-def _opentelemetry(**route_options: Any) -> Callable[[], Any]:
-    """tracing() recording into the SDK, spans batched to an exporter that drops them."""
+def _opentelemetry(ratio: float = 1.0, **route_options: Any) -> Callable[[], Any]:
+    """tracing() recording into the SDK, spans batched to an exporter that drops them.
+
+    ``ratio`` is the share of traces sampled (``OTEL_TRACES_SAMPLER=traceidratio``).
+    """
 
     def build() -> Any:
         from opentelemetry.sdk.trace import TracerProvider
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
+        from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
         from pegboard_opentelemetry import tracing
 
-        provider = TracerProvider()
+        provider = TracerProvider(sampler=ParentBased(TraceIdRatioBased(ratio)))
         provider.add_span_processor(BatchSpanProcessor(_DroppingExporter()))
         return plain_app([tracing(tracer_provider=provider)], **route_options)
 
@@ -218,6 +222,9 @@ VARIANTS: dict[str, Variant] = {
     ),
     "opentelemetry": Variant(
         _opentelemetry(), floor=0.8, note="tracing(), SDK provider, batched, exported nowhere"
+    ),
+    "opentelemetry_sampled_10": Variant(
+        _opentelemetry(ratio=0.1), note="tracing(), SDK sampling 10% of traces"
     ),
     "opentelemetry_no_sdk": Variant(
         _opentelemetry_no_sdk, note="tracing() with a no-op provider (no SDK configured)"
