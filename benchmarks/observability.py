@@ -1,0 +1,480 @@
+"""What the observability plugins cost a plain route, in process, side by side.
+
+Run from the repository root:  python -m benchmarks.observability [--quick] [--wire]
+
+Every variant is a pegboard app serving ``GET /plain`` -> ``{"message": "hello"}``;
+variants differ only in the plugins enabled and in route options. Each is checked
+once (status and body), then all of them are timed in the same run: per repeat, each
+variant serves N sequential requests, in an order rotated every repeat. Reported:
+the median req/s over the repeats and, per variant, the ratio to ``core`` (the app
+without plugins) as the median of same-repeat ratios, so a slow spell of the machine
+hits both sides and mostly cancels out, and the Python calls per request (cProfile),
+which a busy machine does not change. A variant's ``floor`` is the lowest ratio it
+may reach (0.8: within 20% of the core); the exit status is 1 when one is missed
+(a ``--quick`` run only reports).
+
+With ``--wire`` the same variants are served by uvicorn (one worker each, as in
+:mod:`benchmarks.wire`) and loaded in turn by wrk for a few seconds each: what a
+client of a real server sees, where the plugins' cost is a share of the server's.
+
+To add a plugin: add a :class:`Variant` to :data:`VARIANTS`. A variant whose
+plugin is not installed is listed as skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import gc
+import io
+import json
+import os
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.cases import Case
+from benchmarks.environment import versions_line
+from benchmarks.inprocess import call, lifespan, run_batch
+from benchmarks.stats import paired_ratio
+from pegboard import App, PluginInfo, RouteInfo, RouteObserver, hookimpl
+
+PLAIN = Case("plain", "GET", "/plain", 200, expect={"message": "hello"})
+BASELINE = "core"
+#: Tells benchmarks/apps/observed.py, in a server process, which variant to serve.
+VARIANT_ENV = "PEGBOARD_BENCH_VARIANT"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def plain_app(plugins: list[object], **route_options: Any) -> Any:
+    """The app every variant times: one plain route, with ``plugins`` enabled."""
+    app = App(plugins=plugins)
+
+    @app.get("/plain", **route_options)
+    async def plain() -> dict[str, str]:
+        return {"message": "hello"}
+
+    return app
+
+
+def _core() -> Any:
+    return plain_app([])
+
+
+def _prometheus(**route_options: Any) -> Callable[[], Any]:
+    def build() -> Any:
+        from prometheus_client import CollectorRegistry
+
+        from pegboard_prometheus import prometheus
+
+        return plain_app([prometheus(registry=CollectorRegistry())], **route_options)
+
+    return build
+
+
+def _opentelemetry(ratio: float = 1.0, **route_options: Any) -> Callable[[], Any]:
+    """tracing() recording into the SDK, spans batched to an exporter that drops them.
+
+    ``ratio`` is the share of traces sampled (``OTEL_TRACES_SAMPLER=traceidratio``).
+    """
+
+    def build() -> Any:
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+        from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+
+        from pegboard_opentelemetry import tracing
+
+        provider = TracerProvider(sampler=ParentBased(TraceIdRatioBased(ratio)))
+        provider.add_span_processor(BatchSpanProcessor(_DroppingExporter()))
+        return plain_app([tracing(tracer_provider=provider)], **route_options)
+
+    return build
+
+
+def _opentelemetry_no_sdk() -> Any:
+    from opentelemetry.trace import NoOpTracerProvider
+
+    from pegboard_opentelemetry import tracing
+
+    return plain_app([tracing(tracer_provider=NoOpTracerProvider())])
+
+
+def _starlette_opentelemetry() -> Any:
+    """Starlette's own OpenTelemetryMiddleware on the core app: the yardstick."""
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from starlette.middleware.opentelemetry import OpenTelemetryMiddleware
+
+    provider = TracerProvider()
+    provider.add_span_processor(BatchSpanProcessor(_DroppingExporter()))
+    app = plain_app([])
+    app.add_middleware(OpenTelemetryMiddleware, tracer_provider=provider)
+    return app
+
+
+class _DroppingExporter:
+    """A span exporter that exports nowhere: the spans' cost without a collector's."""
+
+    def export(self, spans: object) -> Any:
+        from opentelemetry.sdk.trace.export import SpanExportResult
+
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        return None
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True
+
+
+def _logging(**route_options: Any) -> Callable[[], Any]:
+    """request_logging(), its JSON lines formatted and written to a stream that drops them."""
+
+    def build() -> Any:
+        from pegboard_logging import request_logging
+
+        return plain_app([request_logging(stream=_Discard())], **route_options)
+
+    return build
+
+
+class _Discard(io.TextIOBase):
+    """A text stream that drops what is written: the lines' cost without a terminal's."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _server_access_line() -> Any:
+    """The core app plus uvicorn's access line per request: what logging replaces."""
+    import logging
+
+    from uvicorn.logging import AccessFormatter
+
+    logger = logging.getLogger("benchmarks.server_access")
+    logger.propagate = False
+    handler = logging.StreamHandler(_Discard())
+    handler.setFormatter(
+        AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False)
+    )
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    inner = plain_app([])
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":  # the lifespan
+            await inner(scope, receive, send)
+            return
+        status = 0
+
+        async def watch(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await inner(scope, receive, watch)
+        client = scope.get("client") or ("-", 0)
+        # The call uvicorn makes (protocols/http/httptools_impl.py).
+        logger.info(
+            '%s - "%s %s HTTP/%s" %d',
+            f"{client[0]}:{client[1]}",
+            scope["method"],
+            scope["path"],
+            scope["http_version"],
+            status,
+        )
+
+    return app
+
+
+class _IdleObserver:
+    """A plugin observing every route with callbacks that do nothing: the core's share."""
+
+    plugin_info = PluginInfo(name="idle_observer")
+
+    @hookimpl
+    def pegboard_route_observer(self, app: App, route: RouteInfo) -> RouteObserver:
+        return RouteObserver(_ignore, started=_ignore)
+
+
+def _ignore(value: object) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One app to time: how to build it, and the lowest ratio to ``core`` it may reach."""
+
+    build: Callable[[], Any]  # the ASGI app
+    floor: float | None = None
+    note: str = ""
+
+
+VARIANTS: dict[str, Variant] = {
+    BASELINE: Variant(_core, note="App() without plugins"),
+    "idle_observer": Variant(
+        lambda: plain_app([_IdleObserver()]), note="an observer doing nothing: the core's cost"
+    ),
+    "prometheus": Variant(_prometheus(), floor=0.8, note="prometheus(), route measured"),
+    "prometheus_opted_out": Variant(
+        _prometheus(metrics=False), floor=0.9, note="prometheus(), route metrics=False"
+    ),
+    "opentelemetry": Variant(
+        _opentelemetry(), floor=0.8, note="tracing(), SDK provider, batched, exported nowhere"
+    ),
+    "opentelemetry_sampled_10": Variant(
+        _opentelemetry(ratio=0.1), note="tracing(), SDK sampling 10% of traces"
+    ),
+    "opentelemetry_no_sdk": Variant(
+        _opentelemetry_no_sdk, note="tracing() with a no-op provider (no SDK configured)"
+    ),
+    "opentelemetry_opted_out": Variant(
+        _opentelemetry(tracing=False), floor=0.9, note="tracing(), route tracing=False"
+    ),
+    "starlette_otel_middleware": Variant(
+        _starlette_opentelemetry, note="yardstick: Starlette's OpenTelemetryMiddleware, same SDK"
+    ),
+    "logging": Variant(
+        _logging(), floor=0.8, note="request_logging(), JSON lines to a stream that drops them"
+    ),
+    "logging_opted_out": Variant(
+        _logging(access_log=False), floor=0.9, note="request_logging(), route access_log=False"
+    ),
+    "server_access_line": Variant(
+        _server_access_line,
+        note="yardstick: uvicorn's access line per request, which logging replaces",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    requests: int = 5000  # in process: per timed batch
+    repeats: int = 9
+    warmup: int = 500
+    variants: tuple[str, ...] = tuple(VARIANTS)
+    duration: float = 3.0  # over the wire: seconds of wrk per (repeat, variant)
+    connections: int = 32
+
+
+def build_all(names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The apps of ``names`` that can be built here, and why the others cannot."""
+    apps: dict[str, Any] = {}
+    skipped: dict[str, str] = {}
+    for name in names:
+        try:
+            apps[name] = VARIANTS[name].build()
+        except ImportError as exc:
+            skipped[name] = f"not installed: {exc.name}"
+    return apps, skipped
+
+
+def _names(settings: Settings) -> tuple[str, ...]:
+    names = settings.variants
+    return names if BASELINE in names else (BASELINE, *names)
+
+
+def _rotations(names: list[str], repeats: int) -> Iterator[tuple[int, list[str]]]:
+    """Per repeat, every name once, starting one further each time."""
+    for rep in range(repeats):
+        shift = rep % len(names)
+        yield rep, names[shift:] + names[:shift]
+
+
+def _rows(runs: dict[str, list[float]], cpu_runs: dict[str, list[float]]) -> dict[str, Any]:
+    """Per variant: ``runs`` are req/s of wall time, ``cpu_runs`` requests per CPU second."""
+    rows: dict[str, Any] = {}
+    for name, values in runs.items():
+        rps = statistics.median(values)
+        cpu = cpu_runs[name]
+        cpu_ratio = paired_ratio(cpu, cpu_runs[BASELINE])
+        floor = VARIANTS[name].floor
+        rows[name] = {
+            "rps": rps,
+            "vs_core": paired_ratio(values, runs[BASELINE]),
+            "spread": (max(values) - min(values)) / rps,
+            "cpu_us_per_request": 1e6 / statistics.median(cpu),
+            "cpu_vs_core": cpu_ratio,
+            "cpu_spread": (max(cpu) - min(cpu)) / statistics.median(cpu),
+            "floor": floor,
+            "met": None if floor is None else cpu_ratio >= floor,
+            "note": VARIANTS[name].note,
+            "runs": values,
+            "cpu_runs": cpu,
+        }
+    return rows
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, from /proc (Linux)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat.rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(settings: Settings) -> dict[str, Any]:
+    """In process: each app called directly, as :mod:`benchmarks.inprocess` does."""
+    apps, skipped = build_all(_names(settings))
+    states: dict[str, dict[str, Any]] = {name: {} for name in apps}
+    runs: dict[str, list[float]] = {name: [] for name in apps}
+    cpu_runs: dict[str, list[float]] = {name: [] for name in apps}
+    # Each app's lifespan (plugin startup) is entered before timing, left after.
+    async with _lifespans(apps, states):
+        for name, app in apps.items():
+            exchange = await call(app, states[name], PLAIN)
+            body = json.loads(b"".join(exchange.chunks))
+            if (exchange.status, body) != (PLAIN.status, PLAIN.expect):
+                raise RuntimeError(f"{name}: got {exchange.status} {body!r}")
+            await run_batch(app, states[name], PLAIN, settings.warmup)
+        for rep, order in _rotations(list(apps), settings.repeats):
+            for name in order:
+                gc.collect()
+                cpu = time.process_time()
+                seconds = await run_batch(apps[name], states[name], PLAIN, settings.requests)
+                cpu = time.process_time() - cpu
+                runs[name].append(settings.requests / seconds)
+                cpu_runs[name].append(settings.requests / cpu)
+            print(f"observability: repeat {rep + 1}/{settings.repeats}", file=sys.stderr)
+        calls = {name: await _calls_per_request(app, states[name]) for name, app in apps.items()}
+    rows = _rows(runs, cpu_runs)
+    for name, count in calls.items():
+        rows[name]["calls_per_request"] = count
+    return {"mode": "in-process", "rows": rows, "skipped": skipped}
+
+
+async def _calls_per_request(app: Any, state: dict[str, Any], n: int = 1000) -> float:
+    """Python calls per request (cProfile): the same on a busy machine as on an idle one."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    await run_batch(app, state, PLAIN, n)
+    profiler.disable()
+    return pstats.Stats(profiler).total_calls / n  # type: ignore[attr-defined,no-any-return]
+
+
+def measure_wire(settings: Settings) -> dict[str, Any]:
+    """Over the wire: each variant under uvicorn, loaded by wrk in turn."""
+    from benchmarks.serve import command
+    from benchmarks.server import Server, free_port
+    from benchmarks.wire import fetch, running, server_env
+    from benchmarks.wrk import run_wrk
+
+    _, skipped = build_all(_names(settings))  # which variants can be served here
+    servers: dict[str, Server] = {}
+    for name in _names(settings):
+        if name not in skipped:
+            port = free_port()
+            argv = command("benchmarks.apps.observed", port)
+            env = {**server_env(), VARIANT_ENV: name}
+            servers[name] = Server(argv, port, name=f"{name} [uvicorn]", cwd=ROOT, env=env)
+    runs: dict[str, list[float]] = {name: [] for name in servers}
+    cpu_runs: dict[str, list[float]] = {name: [] for name in servers}
+    with running(list(servers.values())):
+        for name, server in servers.items():
+            status, _, body = fetch(server, PLAIN)
+            if (status, json.loads(body)) != (PLAIN.status, PLAIN.expect):
+                raise RuntimeError(f"{name}: got {status} {body!r}")
+            run_wrk(server.url(PLAIN.target), [PLAIN], duration=1, connections=settings.connections)
+        for rep, order in _rotations(list(servers), settings.repeats):
+            for name in order:
+                cpu = _cpu_seconds(servers[name].pid)
+                result = run_wrk(
+                    servers[name].url(PLAIN.target),
+                    [PLAIN],
+                    duration=settings.duration,
+                    connections=settings.connections,
+                )
+                if result.socket_errors or result.status_errors:
+                    raise RuntimeError(f"{name}: wrk saw errors: {result}")
+                cpu = _cpu_seconds(servers[name].pid) - cpu
+                runs[name].append(result.rps)
+                cpu_runs[name].append(result.requests / cpu)
+            print(f"observability (wire): repeat {rep + 1}/{settings.repeats}", file=sys.stderr)
+    return {"mode": "wire (uvicorn, wrk)", "rows": _rows(runs, cpu_runs), "skipped": skipped}
+
+
+class _lifespans:
+    """Enter every app's lifespan, and leave them all at the end."""
+
+    def __init__(self, apps: dict[str, Any], states: dict[str, dict[str, Any]]) -> None:
+        self.managers = [lifespan(app, states[name]) for name, app in apps.items()]
+
+    async def __aenter__(self) -> None:
+        for manager in self.managers:
+            await manager.__aenter__()
+
+    async def __aexit__(self, *exc: object) -> None:
+        for manager in reversed(self.managers):
+            await manager.__aexit__(None, None, None)
+
+
+def render(result: dict[str, Any]) -> str:
+    lines = [
+        f"{result['mode']}, a plain GET route. Medians over the repeats; ratios to core are",
+        "medians of same-repeat ratios; CPU = the serving process's CPU time per request,",
+        "which other processes on the machine disturb far less than wall time.",
+        "",
+        "| variant | req/s | vs core | spread | CPU µs/request | CPU vs core | CPU spread "
+        "| floor (CPU) | | calls/request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for name, row in result["rows"].items():
+        floor = "" if row["floor"] is None else f"{row['floor']:.2f}"
+        met = {None: "", True: "ok", False: "MISSED"}[row["met"]]
+        calls = row.get("calls_per_request")
+        lines.append(
+            f"| {name} | {row['rps']:,.0f} | {row['vs_core']:.3f} | {row['spread']:.0%} | "
+            f"{row['cpu_us_per_request']:.1f} | {row['cpu_vs_core']:.3f} | "
+            f"{row['cpu_spread']:.0%} | {floor} | {met} | "
+            f"{'' if calls is None else f'{calls:.0f}'} |"
+        )
+    for name, why in result["skipped"].items():
+        lines.append(f"| {name} | skipped: {why} | | | | | | | | |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a short run; never fails")
+    parser.add_argument("--wire", action="store_true", help="under uvicorn, loaded by wrk")
+    parser.add_argument("--requests", type=int, default=Settings.requests)
+    parser.add_argument("--repeats", type=int, default=Settings.repeats)
+    parser.add_argument("--duration", type=float, default=Settings.duration)
+    parser.add_argument("--only", default="", help="comma-separated variants (core is kept)")
+    parser.add_argument("--json", type=Path, help="also write every number to this file")
+    args = parser.parse_args(argv)
+    settings = Settings(
+        requests=500 if args.quick else args.requests,
+        repeats=3 if args.quick else args.repeats,
+        warmup=100 if args.quick else Settings.warmup,
+        variants=tuple(args.only.split(",")) if args.only else tuple(VARIANTS),
+        duration=1.0 if args.quick else args.duration,
+    )
+    unknown = set(settings.variants) - set(VARIANTS)
+    if unknown:
+        parser.error(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
+    if args.wire:
+        from benchmarks.server import exit_on_sigterm
+
+        exit_on_sigterm()  # a stopped run still stops its servers
+        result = measure_wire(settings)
+    else:
+        result = asyncio.run(measure(settings))
+    result["settings"] = vars(settings) | {"variants": list(_names(settings))}
+    print(versions_line())
+    print(render(result))
+    if args.json is not None:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    missed = [name for name, row in result["rows"].items() if row["met"] is False]
+    return 1 if missed and not args.quick else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

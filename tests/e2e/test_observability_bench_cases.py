@@ -1,0 +1,30 @@
+"""The tracing and logging cases of benchmarks/observability.py build and answer."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from benchmarks.inprocess import call
+from benchmarks.observability import PLAIN, VARIANTS
+
+CASES = [
+    "opentelemetry",
+    "opentelemetry_sampled_10",
+    "opentelemetry_no_sdk",
+    "opentelemetry_opted_out",
+    "starlette_otel_middleware",
+    "logging",
+    "logging_opted_out",
+    "server_access_line",
+]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_case_answers_like_the_plain_route(name: str):
+    app = VARIANTS[name].build()
+    exchange = asyncio.run(call(app, {}, PLAIN))
+    assert exchange.status == 200
+    assert json.loads(b"".join(exchange.chunks)) == {"message": "hello"}
