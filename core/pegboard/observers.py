@@ -127,41 +127,15 @@ def observe(
     watchers = tuple(observers)
     if handlers is not None:
         app = _answering(app, handlers)
-    if len(watchers) == 1:
-        return _observe_one(app, watchers[0])
-    # Finished in reverse, so context variables set in ``started`` unwind in order.
-    unwinding = tuple(reversed(range(len(watchers))))
-    adders = tuple((i, w.response_headers) for i, w in enumerate(watchers) if w.response_headers)
-
-    async def observed(scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive, send)
-        states = [w.started(request) if w.started is not None else None for w in watchers]
-        start: Message | None = None
-
-        async def watch(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                if adders:
-                    extra = [pair for i, add in adders for pair in add(states[i])]
-                    message = {**message, "headers": [*message.get("headers", ()), *extra]}
-                start = message
-            await send(message)
-
-        failure: BaseException | None = None
-        try:
-            await app(scope, receive, watch)
-        except BaseException as exc:
-            failure = exc
-            raise
-        finally:
-            for i in unwinding:
-                watchers[i].finished(_exchange(request, states[i], start, failure))
-
-    return observed
+    # Nested as ``with`` blocks would be: the first observer outermost, so ``started``
+    # runs in order and ``finished`` in reverse, unwinding context variables in order.
+    for watcher in reversed(watchers):
+        app = _observe_one(app, watcher)
+    return app
 
 
 def _observe_one(app: ASGIApp, observer: RouteObserver) -> ASGIApp:
-    """:func:`observe` for the usual single observer: no lists, no loops."""
+    """``app`` wrapped so that ``observer`` sees every exchange."""
     started, finished, add = observer.started, observer.finished, observer.response_headers
 
     async def observed(scope: Scope, receive: Receive, send: Send) -> None:
