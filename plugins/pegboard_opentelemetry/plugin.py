@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from opentelemetry import context, propagate, trace
+from opentelemetry.context import Context
 from opentelemetry.propagators.textmap import Getter
 from opentelemetry.semconv.attributes.error_attributes import ERROR_TYPE
 from opentelemetry.semconv.attributes.http_attributes import HTTP_RESPONSE_STATUS_CODE
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-from starlette.datastructures import Headers
 
 from pegboard import (
     App,
@@ -40,18 +40,48 @@ _VERSION = "1.0"
 _TRACEPARENT = TraceContextTextMapPropagator()
 
 
-class _HeadersGetter(Getter[Headers]):
-    """Reads propagation headers (``traceparent``, ``tracestate``, ``baggage``)."""
+_RawHeaders = list[tuple[bytes, bytes]]
 
-    def get(self, carrier: Headers, key: str) -> list[str] | None:
-        values = carrier.getlist(key)
+
+class _ScopeGetter(Getter[_RawHeaders]):
+    """Reads propagation headers (``traceparent``, ...) from an ASGI scope's list."""
+
+    def get(self, carrier: _RawHeaders, key: str) -> list[str] | None:
+        name = key.lower().encode("latin-1")
+        values = [value.decode("latin-1") for field, value in carrier if field == name]
         return values or None
 
-    def keys(self, carrier: Headers) -> list[str]:
-        return carrier.keys()
+    def keys(self, carrier: _RawHeaders) -> list[str]:
+        return [field.decode("latin-1") for field, _ in carrier]
 
 
-_GETTER = _HeadersGetter()
+class _Parents:
+    """The parent context of a request: extracted only if a propagation header came.
+
+    Most of a request's cost of extraction is the propagators' own machinery, so it is
+    skipped for requests carrying none of the headers the global propagator reads
+    (its ``fields``, looked up again whenever another propagator is installed).
+    """
+
+    __slots__ = ("fields", "textmap")
+
+    def __init__(self) -> None:
+        self.textmap: object = None
+        self.fields: frozenset[bytes] = frozenset()
+
+    def __call__(self, headers: _RawHeaders) -> Context:
+        textmap = propagate.get_global_textmap()
+        if textmap is not self.textmap:
+            self.fields = frozenset(f.lower().encode("latin-1") for f in textmap.fields)
+            self.textmap = textmap
+        fields = self.fields
+        for field, _ in headers:
+            if field in fields:
+                return textmap.extract(headers, getter=_GETTER)
+        return Context()
+
+
+_GETTER = _ScopeGetter()
 
 
 def _error_type(exc: BaseException) -> str:
@@ -123,11 +153,11 @@ class OpenTelemetryPlugin:
         names = {m: f"{m} {template}" for m in KNOWN_METHODS}
         other = f"HTTP {template}"
         tracer = self.tracer
-        extract = propagate.extract
+        parent_of = _Parents()
 
         def started(request: Request) -> tuple[trace.Span, object]:
             scope = request.scope
-            parent = extract(request.headers, getter=_GETTER)
+            parent = parent_of(scope["headers"])
             span = tracer.start_span(
                 names.get(scope["method"], other),
                 context=parent,

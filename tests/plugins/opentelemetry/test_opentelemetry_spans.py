@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from opentelemetry import propagate, trace
+from opentelemetry.context import Context
+from opentelemetry.propagators.textmap import TextMapPropagator, default_getter
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind, StatusCode
+from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, StatusCode, TraceFlags
 from starlette.testclient import TestClient
 
 from pegboard import App, HTTPException, PluginError, RouteDefinitionError, Router
@@ -254,3 +256,42 @@ def test_bad_factory_arguments_are_errors():
 def test_enabled_by_name():
     app = App(plugins=["opentelemetry"])
     assert "opentelemetry" in app.plugins
+
+
+class _HeaderPropagator(TextMapPropagator):
+    """Reads ``x-parent: <trace id>-<span id>``, as a vendor propagator might."""
+
+    def extract(self, carrier: Any, context: Any = None, getter: Any = default_getter) -> Any:
+        values = getter.get(carrier, "x-parent")
+        if not values:
+            return context if context is not None else Context()
+        trace_id, span_id = (int(part, 16) for part in values[0].split("-"))
+        parent = SpanContext(trace_id, span_id, is_remote=True, trace_flags=TraceFlags(1))
+        return trace.set_span_in_context(NonRecordingSpan(parent), context)
+
+    def inject(self, carrier: Any, context: Any = None, setter: Any = None) -> None:
+        return None
+
+    @property
+    def fields(self) -> set[str]:
+        return {"X-Parent"}
+
+
+def test_the_global_propagator_decides_which_headers_carry_the_parent(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+):
+    client = TestClient(make_app(provider))
+    client.get("/items/1")  # the default propagator, seen first
+    previous = propagate.get_global_textmap()
+    propagate.set_global_textmap(_HeaderPropagator())
+    try:
+        exporter.clear()
+        client.get("/items/1", headers={"x-parent": f"{PARENT_TRACE}-{PARENT_SPAN}"})
+        span = only(exporter)
+        assert f"{span.parent.span_id:016x}" == PARENT_SPAN
+        exporter.clear()
+        # traceparent means nothing to this propagator: a new trace.
+        client.get("/items/1", headers={"traceparent": f"00-{PARENT_TRACE}-{PARENT_SPAN}-01"})
+        assert only(exporter).parent is None
+    finally:
+        propagate.set_global_textmap(previous)
