@@ -4,7 +4,8 @@ Run from the repository root:  python -m benchmarks.traffic_sessions --help
 
 One app serves the same tiny handler plain and with a ``Session`` parameter (an
 existing session: the cookie is verified and the data read from the store), with
-sliding expiry (a store write per request) and absolute expiry (a read only), on a
+sliding and absolute expiry (within a tenth of max_age of the last write both only
+read; sliding renews later), on a
 memory store, and on Redis too when ``redis-server`` is installed (started here on a
 free port, stopped by PID). A POST route is measured plain and CSRF-checked (token
 in the header). Per repeat every variant runs N sequential requests in rotated

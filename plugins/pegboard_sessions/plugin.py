@@ -179,10 +179,12 @@ class SessionsPlugin:
         decoded = _decode(stored) if stored is not None else None
         if decoded is None:
             return Session(created=now, read_only=read_only)
-        data, created = decoded
+        data, created, written = decoded
         if self.settings.expiry == "absolute" and created + self.settings.max_age <= now:
             return Session(created=now, read_only=read_only)
-        return Session(data, id=session_id, stored=stored, created=created, read_only=read_only)
+        session = Session(data, id=session_id, stored=stored, created=created, read_only=read_only)
+        session._written = written
+        return session
 
     def _store_failed(self, what: str) -> None:
         if self.settings.on_store_error == "closed":
@@ -200,21 +202,26 @@ class SessionsPlugin:
                 if had_cookie:
                     self._expire_cookie(response)
                 return
+            now = time.time()
+            sliding = settings.expiry == "sliding"
             ttl = settings.max_age
-            if settings.expiry == "absolute":
-                ttl = session._created + settings.max_age - time.time()
+            if not sliding:
+                ttl = session._created + settings.max_age - now
                 if ttl <= 0:
                     self._expire_cookie(response)
                     return
-            payload = _encode(session)
             new_id = session.id != stored_id
-            sliding = settings.expiry == "sliding"
-            if new_id or sliding or payload != session._loaded:
-                await store.set(self.key(session.id), payload, expires_in=ttl)
+            changed = new_id or _encode(session, session._written) != session._loaded
+            # Sliding: renewed when the data changed or a tenth of max_age has passed
+            # since the last write, not on every request (one write per request else).
+            renew = sliding and now - session._written >= settings.max_age / 10
+            if changed or renew:
+                session._written = now
+                await store.set(self.key(session.id), _encode(session, now), expires_in=ttl)
         except StoreUnavailable:
             self._store_failed("save")
             return
-        if new_id or sliding:
+        if new_id or (sliding and (changed or renew)):
             response.set_cookie(
                 settings.cookie_name,
                 self.sign(session.id),
@@ -260,10 +267,10 @@ class _Commit:
         return False
 
 
-def _encode(session: Session) -> bytes:
+def _encode(session: Session, written: float) -> bytes:
     try:
         text = json.dumps(
-            {"c": session._created, "d": session._data},
+            {"c": session._created, "w": written, "d": session._data},
             separators=(",", ":"),
             ensure_ascii=False,
             allow_nan=False,
@@ -276,18 +283,20 @@ def _encode(session: Session) -> bytes:
     return text.encode()
 
 
-def _decode(stored: bytes) -> tuple[dict[str, Any], float] | None:
-    """The data and creation time of a stored session, or None if it is unreadable."""
+def _decode(stored: bytes) -> tuple[dict[str, Any], float, float] | None:
+    """The data, creation and last-write times of a stored session, or None if unreadable."""
     try:
         value = json.loads(stored)
     except ValueError:
         return None
     if not isinstance(value, dict):
         return None
-    data, created = value.get("d"), value.get("c")
+    data, created, written = value.get("d"), value.get("c"), value.get("w")
     if not isinstance(data, dict) or not isinstance(created, (int, float)):
         return None
-    return data, float(created)
+    if not isinstance(written, (int, float)):
+        written = created
+    return data, float(created), float(written)
 
 
 def sessions(

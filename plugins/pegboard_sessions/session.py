@@ -36,7 +36,7 @@ class Session(MutableMapping[str, Any]):
         (no cookie, or one that was forged, unknown or expired).
     """
 
-    __slots__ = ("_created", "_data", "_loaded", "_read_only", "_stored_id", "id")
+    __slots__ = ("_created", "_data", "_loaded", "_read_only", "_stored_id", "_written", "id")
 
     def __init__(
         self,
@@ -53,6 +53,7 @@ class Session(MutableMapping[str, Any]):
         self._stored_id: str | None = self.id if stored is not None else None
         self._loaded = stored  # the stored bytes, to tell whether anything changed
         self._created = created
+        self._written = created  # when the store last received it (sliding renewal)
         self._read_only = read_only
 
     @property

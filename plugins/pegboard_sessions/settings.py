@@ -72,9 +72,9 @@ class SessionSettings:
     :ivar cookie_name: The cookie holding the signed session id.
     :ivar max_age: Seconds a session lives: since its last use (``expiry="sliding"``)
         or since it was created (``expiry="absolute"``).
-    :ivar expiry: ``"sliding"`` (each request that reads the session extends it, and
-        costs one store write) or ``"absolute"`` (fixed lifetime; the store is written
-        only when the data changed).
+    :ivar expiry: ``"sliding"`` (use extends the session: it is renewed when its data
+        changed or a tenth of ``max_age`` has passed since the last renewal) or
+        ``"absolute"`` (fixed lifetime; the store is written only when the data changed).
     :ivar secure: Send the cookie over HTTPS only; turn off for local ``http://`` work.
     :ivar httponly: Hide the cookie from JavaScript.
     :ivar samesite: ``"lax"``, ``"strict"`` or ``"none"`` (which requires ``secure``).

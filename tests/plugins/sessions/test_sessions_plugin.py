@@ -336,14 +336,26 @@ def test_clear_deletes_the_session_and_expires_the_cookie() -> None:
     assert replay.get("/read", headers=replayed).json() == {"data": {}, "new": True}
 
 
-def test_sliding_expiry_refreshes_the_store_and_the_cookie_on_each_use() -> None:
+def test_sliding_expiry_renews_the_store_and_the_cookie_after_a_tenth_of_max_age(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     store = RecordingStore()
     client = https_client(counter_app(store=store, max_age=600))
     client.post("/count")
+    # Read again at once: nothing changed and little time passed, so nothing is written.
+    response = client.get("/read")
+    assert response.json() == {"data": {"n": 1}, "new": False}
+    assert [ttl for _, ttl in store.sets] == [600]
+    assert set_cookie_headers(response) == []
+    real = plugin_module.time.time
+    monkeypatch.setattr(plugin_module.time, "time", lambda: real() + 61)
     response = client.get("/read")
     assert [ttl for _, ttl in store.sets] == [600, 600]
     (cookie,) = set_cookie_headers(response)
     assert "max-age=600" in cookie.lower()
+    # A change is written (and the cookie sent) whatever the time.
+    client.post("/count")
+    assert len(store.sets) == 3
 
 
 def test_absolute_expiry_writes_only_changes_and_ends_on_time(
@@ -381,7 +393,9 @@ def test_cookies_signed_with_an_old_key_still_work_and_are_re_signed() -> None:
     rotated = https_client(counter_app(secret_key=KEY, old_secret_keys=[old], store=store))
     response = rotated.get("/read", headers={"cookie": f"session={old_cookie}"})
     assert response.json() == {"data": {"n": 1}, "new": False}
-    # Sliding expiry sends the cookie again, signed with the new key.
+    # The next renewal (here a change) sends the cookie again, signed with the new key.
+    response = rotated.post("/count", headers={"cookie": f"session={old_cookie}"})
+    assert response.json() == {"n": 2, "new": False}
     new_cookie = response.cookies["session"]
     assert new_cookie != old_cookie
     signer = Signer(KEY, salt="pegboard.sessions", digest_method=plugin_module.hashlib.sha256)
