@@ -60,15 +60,17 @@ def test_a_session_written_through_one_worker_is_read_through_the_other(redis_ur
         assert cookie
         writer = body["worker"]
         readers: set[int] = set()
-        deadline = time.monotonic() + 30
-        # Reads in parallel, on fresh connections, until the other worker has answered.
+        # The server answers once one worker is up; the other may still be starting on
+        # a loaded machine: reads in parallel, on fresh connections, until it answers.
+        deadline = time.monotonic() + 90
         with ThreadPoolExecutor(8) as pool:
             while writer not in readers or len(readers) < 2:
                 assert time.monotonic() < deadline, f"only worker(s) {readers} answered"
                 for status, body, _ in pool.map(
                     lambda _: call(base, "GET", "/visits", cookie), range(8)
                 ):
-                    assert (status, body["visits"]) == (200, 1)
+                    assert status == 200, body
+                    assert body["visits"] == 1, body
                     readers.add(body["worker"])
         assert len(readers) == 2, "both workers answered"
         assert writer in readers
