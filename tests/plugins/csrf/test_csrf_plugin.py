@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from pegboard import App, ConfigurationError, PluginError, RouteDefinitionError
+from pegboard import App, ConfigurationError, PluginError, RouteDefinitionError, Router
 from pegboard.descriptions import ResponseDescription
 from pegboard.testing import check_plugin
 from pegboard_csrf import CSRFToken, csrf, csrf_token, token_matches
@@ -225,3 +225,21 @@ def test_token_functions_work_on_any_session() -> None:
     session.rotate()
     assert not token_matches(token, session)
     assert not token_matches("x", {})
+
+
+def test_csrf_false_on_a_router_exempts_its_routes_and_a_route_can_opt_back_in() -> None:
+    app = App(plugins=[sessions(secret_key=KEY), csrf()])
+    hooks = Router(prefix="/hooks", csrf=False)
+
+    @hooks.post("/a")
+    async def a() -> str:
+        return "a"
+
+    @hooks.post("/b", csrf=None)
+    async def b() -> str:
+        return "b"
+
+    app.include_router(hooks)
+    client = TestClient(app, base_url="https://testserver")
+    assert client.post("/hooks/a").status_code == 200
+    assert client.post("/hooks/b").status_code == 403
