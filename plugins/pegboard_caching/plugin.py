@@ -28,7 +28,7 @@ from pegboard import (
     __version__,
     hookimpl,
 )
-from pegboard.descriptions import Description, ParameterDescription
+from pegboard.descriptions import Description, ParameterDescription, ResponseDescription
 from pegboard_caching.cache import Cache, CachedRoute
 from pegboard_caching.middleware import CacheMiddleware, ETagMiddleware
 from pegboard_caching.policy import CachePolicy
@@ -37,6 +37,16 @@ from pegboard_stores import MemoryStore, Store
 __all__ = ["CachingPlugin", "cache_of", "caching"]
 
 _CACHE: StashKey[Cache] = StashKey("pegboard_caching")
+
+_NOT_MODIFIED = ResponseDescription(
+    304, "Not Modified: the copy named in If-None-Match is current; no body."
+)
+_UNAVAILABLE = ResponseDescription(
+    503,
+    "The cache's store is unavailable; try again after Retry-After seconds.",
+    {"application/json": None},
+    {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+)
 
 
 def cache_of(app: App) -> Cache:
@@ -156,12 +166,13 @@ class CachingPlugin:
         self, app: App, route: RouteInfo, compiled: CompiledRoute
     ) -> Sequence[Description] | None:
         # What the route reads must be in the key, or one client's answer would be
-        # served to another whose request differs there.
+        # served to another whose request differs there. Then the answers the plugin
+        # adds, for documents (the OpenAPI plugin's).
         if route.kind != "http" or not route.methods & {"GET", "HEAD"}:
             return None
         policy = self._policy(route)
         if policy is None:
-            return None
+            return [_NOT_MODIFIED] if route.option("etag", False) else None
         for described in compiled.descriptions:
             if isinstance(described, ParameterDescription):
                 fix = _unkeyed(described, policy)
@@ -172,7 +183,10 @@ class CachingPlugin:
                         f"the cache key: one client's answer would be served to others. "
                         f"{fix}, or do not cache the route."
                     )
-        return None
+        added: list[Description] = [_NOT_MODIFIED] if policy.etag else []
+        if self.on_store_error == "closed":
+            added.append(_UNAVAILABLE)
+        return added
 
     @hookimpl
     def pegboard_resolve_parameter(

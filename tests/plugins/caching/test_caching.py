@@ -26,7 +26,7 @@ from pegboard import (
     Router,
     hookimpl,
 )
-from pegboard.descriptions import ParameterDescription
+from pegboard.descriptions import ParameterDescription, ResponseDescription
 from pegboard.testing import check_plugin
 from pegboard_caching import (
     CACHEABLE_STATUSES,
@@ -662,3 +662,23 @@ def test_reading_what_the_key_holds_is_fine(location: str, name: str, policy: Ca
 
     with TestClient(app) as client:
         assert client.get("/r").json() == "x"
+
+
+def test_the_answers_the_plugin_adds_are_described():
+    app = App(plugins=[caching(on_store_error="closed")])
+    app.get("/cached", cache=60)(lambda: 1)
+    app.get("/tagged", etag=True)(lambda: 1)
+    app.get("/quiet", cache=CachePolicy(ttl=60, etag=False))(lambda: 1)
+    app.get("/plain")(lambda: 1)
+    with TestClient(app):
+        routes = {r.path: r.compiled for r in app.routes if hasattr(r, "compiled")}
+    statuses = {
+        path: sorted(d.status_code for d in c.descriptions if isinstance(d, ResponseDescription))
+        for path, c in routes.items()
+    }
+    assert statuses == {
+        "/cached": [200, 304, 503],
+        "/tagged": [200, 304],
+        "/quiet": [200, 503],
+        "/plain": [200],  # the core's own
+    }
