@@ -15,6 +15,7 @@ from typing import Literal
 
 from pegboard import (
     App,
+    CompiledRoute,
     ConfigurationError,
     Middleware,
     ParamInfo,
@@ -27,6 +28,7 @@ from pegboard import (
     __version__,
     hookimpl,
 )
+from pegboard.descriptions import Description, ParameterDescription, ResponseDescription
 from pegboard_caching.cache import Cache, CachedRoute
 from pegboard_caching.middleware import CacheMiddleware, ETagMiddleware
 from pegboard_caching.policy import CachePolicy
@@ -35,6 +37,16 @@ from pegboard_stores import MemoryStore, Store
 __all__ = ["CachingPlugin", "cache_of", "caching"]
 
 _CACHE: StashKey[Cache] = StashKey("pegboard_caching")
+
+_NOT_MODIFIED = ResponseDescription(
+    304, "Not Modified: the copy named in If-None-Match is current; no body."
+)
+_UNAVAILABLE = ResponseDescription(
+    503,
+    "The cache's store is unavailable; try again after Retry-After seconds.",
+    {"application/json": None},
+    {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+)
 
 
 def cache_of(app: App) -> Cache:
@@ -150,6 +162,33 @@ class CachingPlugin:
         return [Middleware(CacheMiddleware, cache=cache, prefix=cached.prefix, policy=policy)]
 
     @hookimpl
+    def pegboard_route_compiled(
+        self, app: App, route: RouteInfo, compiled: CompiledRoute
+    ) -> Sequence[Description] | None:
+        # What the route reads must be in the key, or one client's answer would be
+        # served to another whose request differs there. Then the answers the plugin
+        # adds, for documents (the OpenAPI plugin's).
+        if route.kind != "http" or not route.methods & {"GET", "HEAD"}:
+            return None
+        policy = self._policy(route)
+        if policy is None:
+            return [_NOT_MODIFIED] if route.option("etag", False) else None
+        for described in compiled.descriptions:
+            if isinstance(described, ParameterDescription):
+                fix = _unkeyed(described, policy)
+                if fix is not None:
+                    raise RouteDefinitionError(
+                        f"Route {route.label} caches its responses but reads the "
+                        f"{described.location} {described.name!r}, which is not part of "
+                        f"the cache key: one client's answer would be served to others. "
+                        f"{fix}, or do not cache the route."
+                    )
+        added: list[Description] = [_NOT_MODIFIED] if policy.etag else []
+        if self.on_store_error == "closed":
+            added.append(_UNAVAILABLE)
+        return added
+
+    @hookimpl
     def pegboard_resolve_parameter(
         self, app: App, route: RouteInfo, param: ParamInfo
     ) -> Resolver | None:
@@ -163,6 +202,27 @@ class CachingPlugin:
         # a closed store reconnects when used again, so a store shared with other
         # plugins (or another app) is safe to close here too.
         return self.store.close()
+
+
+def _unkeyed(param: ParameterDescription, policy: CachePolicy) -> str | None:
+    """How to put ``param`` into the key, or None if it is in it already."""
+    name = param.name
+    if param.location == "query":
+        if policy.query is True or (policy.query is not False and name in policy.query):
+            return None
+        return f"Key on it: CachePolicy(query=[..., {name!r}]) (or query=True)"
+    if param.location == "header":
+        lowered = name.lower()
+        if lowered in policy.headers:
+            return None
+        if lowered == "authorization" and not policy.authorized:
+            return None  # requests carrying it bypass the cache
+        return f"Key on it: CachePolicy(headers=[..., {lowered!r}])"
+    if param.location == "cookie":
+        if "cookie" in policy.headers:
+            return None
+        return "Key on the cookies: CachePolicy(headers=[..., 'cookie'])"
+    return None  # path parameters are in the path
 
 
 def caching(

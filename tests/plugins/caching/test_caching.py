@@ -18,11 +18,15 @@ from pegboard import (
     App,
     ConfigurationError,
     HTTPException,
+    ParamInfo,
     Request,
+    Resolver,
     Response,
     RouteDefinitionError,
     Router,
+    hookimpl,
 )
+from pegboard.descriptions import ParameterDescription, ResponseDescription
 from pegboard.testing import check_plugin
 from pegboard_caching import (
     CACHEABLE_STATUSES,
@@ -584,3 +588,97 @@ def test_it_is_enabled_by_its_installed_name():
 
     with TestClient(app) as client:
         assert [client.get("/n").json() for _ in range(2)] == [1, 1]
+
+
+# -- what a route reads must be in its key ----------------------------------------------
+
+
+class Reads:
+    """A plugin that gives ``name: Read`` parameters and describes what they read.
+
+    Stands in for the validation plugin's ``Header()``, ``Cookie()`` and ``Query()``:
+    the caching plugin only sees the descriptions, whoever made them.
+    """
+
+    def __init__(self, location: str, name: str) -> None:
+        self.location, self.name = location, name
+
+    @hookimpl
+    def pegboard_resolve_parameter(self, app: App, route: Any, param: ParamInfo) -> Any:
+        if param.name != "read":
+            return None
+        described = ParameterDescription(self.name, self.location)  # type: ignore[arg-type]
+        return Resolver(lambda ctx: "x", is_async=False, describes=(described,))
+
+
+@pytest.mark.parametrize(
+    ("location", "name", "policy", "fix"),
+    [
+        ("header", "X-Tenant", CachePolicy(ttl=60), "CachePolicy(headers=[..., 'x-tenant'])"),
+        ("cookie", "session", CachePolicy(ttl=60), "CachePolicy(headers=[..., 'cookie'])"),
+        ("query", "q", CachePolicy(ttl=60, query=["page"]), "CachePolicy(query=[..., 'q'])"),
+        ("query", "q", CachePolicy(ttl=60, query=False), "CachePolicy(query=[..., 'q'])"),
+        (
+            "header",
+            "Authorization",
+            CachePolicy(ttl=60, authorized=True),
+            "CachePolicy(headers=[..., 'authorization'])",
+        ),
+    ],
+)
+def test_reading_what_the_key_leaves_out_is_a_startup_error(
+    location: str, name: str, policy: CachePolicy, fix: str
+):
+    app = App(plugins=[caching(), Reads(location, name)])
+
+    @app.get("/r", cache=policy)
+    async def r(read: str) -> str:
+        return read
+
+    with pytest.raises(RouteDefinitionError) as info, TestClient(app):
+        pass
+    message = str(info.value)
+    assert f"Route GET /r caches its responses but reads the {location} {name!r}" in message
+    assert fix in message
+
+
+@pytest.mark.parametrize(
+    ("location", "name", "policy"),
+    [
+        ("header", "X-Tenant", CachePolicy(ttl=60, headers=["x-tenant"])),
+        ("cookie", "session", CachePolicy(ttl=60, headers=["cookie"])),
+        ("query", "q", CachePolicy(ttl=60)),
+        ("query", "q", CachePolicy(ttl=60, query=["q"])),
+        ("header", "Authorization", CachePolicy(ttl=60)),  # such requests bypass the cache
+        ("path", "item_id", CachePolicy(ttl=60, query=False)),
+    ],
+)
+def test_reading_what_the_key_holds_is_fine(location: str, name: str, policy: CachePolicy):
+    app = App(plugins=[caching(), Reads(location, name)])
+
+    @app.get("/r", cache=policy)
+    async def r(read: str) -> str:
+        return read
+
+    with TestClient(app) as client:
+        assert client.get("/r").json() == "x"
+
+
+def test_the_answers_the_plugin_adds_are_described():
+    app = App(plugins=[caching(on_store_error="closed")])
+    app.get("/cached", cache=60)(lambda: 1)
+    app.get("/tagged", etag=True)(lambda: 1)
+    app.get("/quiet", cache=CachePolicy(ttl=60, etag=False))(lambda: 1)
+    app.get("/plain")(lambda: 1)
+    with TestClient(app):
+        routes = {r.path: r.compiled for r in app.routes if hasattr(r, "compiled")}
+    statuses = {
+        path: sorted(d.status_code for d in c.descriptions if isinstance(d, ResponseDescription))
+        for path, c in routes.items()
+    }
+    assert statuses == {
+        "/cached": [200, 304, 503],
+        "/tagged": [200, 304],
+        "/quiet": [200, 503],
+        "/plain": [200],  # the core's own
+    }
