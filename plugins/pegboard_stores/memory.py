@@ -35,8 +35,9 @@ class MemoryStore:
     Each worker process has its own, so limits, caches and sessions kept here are
     per process: use :class:`~pegboard_stores.RedisStore` once an app runs several
     workers. Operations never await, so each is atomic under asyncio; a lock makes
-    them safe from threads too. Expired keys are dropped when read and, every
-    ``sweep_interval`` seconds, all at once, so forgotten keys do not pile up.
+    them safe from threads too. Expired keys read as absent and are dropped, all
+    at once, by the first write after each ``sweep_interval`` seconds, so forgotten keys
+    do not pile up.
     """
 
     def __init__(self, *, sweep_interval: float = 5.0) -> None:
@@ -48,13 +49,6 @@ class MemoryStore:
     def __repr__(self) -> str:
         return f"MemoryStore({len(self._data)} keys)"
 
-    def _live(self, key: str, now: float) -> _Entry | None:
-        entry = self._data.get(key)
-        if entry is not None and entry[1] is not None and entry[1] <= now:
-            del self._data[key]
-            return None
-        return entry
-
     def _sweep(self, now: float) -> None:
         self._next_sweep = now + self._sweep_interval
         expired = [k for k, (_, at) in self._data.items() if at is not None and at <= now]
@@ -62,9 +56,10 @@ class MemoryStore:
             del self._data[key]
 
     async def get(self, key: str) -> bytes | None:
-        with self._lock:
-            entry = self._live(key, time.monotonic())
-        if entry is None:
+        # Lock-free: reading a dict is atomic, and an expired entry is left for the
+        # next write's sweep (the hot read of a cache hit takes no lock).
+        entry = self._data.get(key)
+        if entry is None or (entry[1] is not None and entry[1] <= time.monotonic()):
             return None
         value = entry[0]
         return str(value).encode() if isinstance(value, int) else value
