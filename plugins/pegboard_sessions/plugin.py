@@ -145,6 +145,8 @@ class SessionsPlugin:
         ctx.stash[_SESSION] = session
         ctx.scope["session"] = session
         if http:
+            # The answer depends on the cookie: a shared cache must not serve it to others.
+            ctx.response.headers.add_vary_header("Cookie")
             # Made now, so the cookie set at commit reaches whatever response is sent.
             commit = _Commit(self, session, ctx.response, had_cookie=raw is not None)
             ctx.function_exit_stack.push_async_exit(commit)

@@ -286,6 +286,14 @@ def test_a_dependency_free_route_can_load_the_session_for_request_session() -> N
     assert client.get("/who").json() == "ada"
 
 
+def test_responses_that_read_the_session_vary_by_cookie() -> None:
+    # A shared cache (or the caching plugin) must not serve one user's page to another.
+    client = https_client(counter_app())
+    assert client.post("/count").headers["vary"] == "Cookie"
+    assert client.get("/read").headers["vary"] == "Cookie"
+    assert "vary" not in client.get("/plain").headers
+
+
 # -- rotation, clearing, expiry --------------------------------------------------------
 
 
