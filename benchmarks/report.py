@@ -462,9 +462,9 @@ def render_markdown(results: dict[str, Any]) -> str:
             "### Rate limiting (the same route with and without `rate_limit`)",
             "",
             f"In process, {s['requests']:,} sequential requests per batch, {s['repeats']} "
-            "repeats; ratios are medians of same-repeat ratios to the app without the "
-            "plugin (> 1 is slower). `ratelimit_off` is compiled like `core`: its ratio "
-            "shows the noise.",
+            "repeats; ratios are medians of same-repeat ratios of time per request to the "
+            "same handler without the plugin (`core`, or `page_core` for `page_*`; > 1 is "
+            "slower). `ratelimit_off` is compiled like `core`: its ratio shows the noise.",
             "",
             table(limits),
         ]
