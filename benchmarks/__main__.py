@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import inprocess, memory, profile, startup, wire
+from benchmarks import inprocess, memory, profile, startup, traffic_ratelimit, wire
 from benchmarks.environment import machine, versions
 from benchmarks.report import reference_of, render_chart, render_markdown, targets
 from benchmarks.server import exit_on_sigterm
@@ -34,7 +34,7 @@ from benchmarks.server import exit_on_sigterm
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 DOCS_CHART = HERE.parent / "docs" / "assets" / "benchmarks.png"
-PHASES = ("inprocess", "profile", "wire", "memory", "startup")
+PHASES = ("inprocess", "profile", "wire", "memory", "startup", "ratelimit")
 # Import names the suite needs beyond pegboard's own extras (the `bench` group).
 REQUIRED = (
     "fastapi",
@@ -57,6 +57,7 @@ class Plan:
     wire: wire.Settings
     memory: memory.Settings
     startup: startup.Settings
+    ratelimit: traffic_ratelimit.Settings
 
 
 FULL = Plan(
@@ -67,6 +68,7 @@ FULL = Plan(
     wire=wire.Settings(duration=2, repeats=3, fixed_load=20_000),
     memory=memory.Settings(warmup=20_000, duration=60, interval=5),
     startup=startup.Settings(routes=1000, repeats=3),
+    ratelimit=traffic_ratelimit.Settings(requests=3000, repeats=9, warmup=300),
 )
 # Every part runs, with every app in process; fewer servers and seconds elsewhere.
 QUICK = Plan(
@@ -80,6 +82,7 @@ QUICK = Plan(
     ),
     memory=memory.Settings(warmup=2_000, duration=3, interval=1),
     startup=startup.Settings(routes=1000, repeats=1, apps=("pegboard_all",), validate=False),
+    ratelimit=traffic_ratelimit.Settings(requests=200, repeats=2, warmup=50),
 )
 
 
@@ -104,6 +107,7 @@ def run(
         "wire_granian": ("wire_granian", lambda: wire.measure(granian)),
         "memory": ("memory_growth", lambda: memory.measure(plan.memory)),
         "startup": ("startup", lambda: startup.measure(plan.startup)),
+        "ratelimit": ("traffic_ratelimit", lambda: traffic_ratelimit.run(plan.ratelimit)),
     }
     seconds: dict[str, float] = {}
     # The wire phase serves every app under uvicorn, then under granian.

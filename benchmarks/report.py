@@ -268,6 +268,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                         "met": ratio > 1.0,
                     }
                 )
+    found += (results.get("traffic_ratelimit") or {}).get("targets", [])
     growth = results.get("memory_growth")
     if growth:
         found.append(
@@ -451,6 +452,21 @@ def render_markdown(results: dict[str, Any]) -> str:
             "first and second GET of the document.",
             "",
             startup_table(startup),
+        ]
+    if limits := results.get("traffic_ratelimit"):
+        from benchmarks.traffic_ratelimit import table
+
+        s = limits["settings"]
+        parts += [
+            "",
+            "### Rate limiting (the same route with and without `rate_limit`)",
+            "",
+            f"In process, {s['requests']:,} sequential requests per batch, {s['repeats']} "
+            "repeats; ratios are medians of same-repeat ratios of time per request to the "
+            "same handler without the plugin (`core`, or `page_core` for `page_*`; > 1 is "
+            "slower). `ratelimit_off` is compiled like `core`: its ratio shows the noise.",
+            "",
+            table(limits),
         ]
     return "\n".join(parts) + "\n"
 

@@ -80,6 +80,7 @@ def rate_limited(app: ASGIApp, plan: Plan) -> ASGIApp:
     address, key_func, key_is_async = plan.address, plan.key, plan.key_is_async
     fail_open, label, with_headers = plan.fail_open, plan.label, plan.headers
     now_of = time.time
+    numbers = _NUMBERS
 
     def refuse(limit: Limit, reset: int) -> HTTPException:
         return HTTPException(
@@ -146,10 +147,14 @@ def rate_limited(app: ASGIApp, plan: Plan) -> ASGIApp:
             if not with_headers:
                 await app(scope, receive, send)
                 return
+            left_count = amount - count
             fields = [
                 (b"ratelimit-limit", amount_field),
-                (b"ratelimit-remaining", _number(amount - count)),
-                (b"ratelimit-reset", _number(reset)),
+                (
+                    b"ratelimit-remaining",
+                    numbers[left_count] if left_count < 4096 else str(left_count).encode(),
+                ),
+                (b"ratelimit-reset", numbers[reset] if reset < 4096 else str(reset).encode()),
                 policy,
             ]
 

@@ -147,10 +147,10 @@ class RateLimitPlugin:
         if value is None:
             return
         if route.kind != "http":
-            raise RouteDefinitionError(
-                f"{where} has rate_limit={value!r}, but rate limits apply to HTTP routes. "
-                "Limit the WebSocket's handshake in your handler, or set rate_limit=None."
-            )
+            # Limits count HTTP requests. A router's or the app's default reaches its
+            # WebSocket routes too (the core's layers do not say whose a value is), so
+            # they are left alone rather than refused.
+            return
         app.stash[_LIMITS][route] = parse_rate_limit(value, where)
 
     @hookimpl

@@ -10,7 +10,7 @@ import pytest
 from starlette.requests import HTTPConnection
 from starlette.testclient import TestClient
 
-from pegboard import App, RouteDefinitionError, Router
+from pegboard import App, RouteDefinitionError, Router, WebSocket
 from pegboard.testing import check_plugin
 from pegboard_ratelimit import ratelimit
 from pegboard_stores import MemoryStore, StoreUnavailable
@@ -305,17 +305,29 @@ def test_other_option_mistakes() -> None:
     with pytest.raises(RouteDefinitionError, match="rate_limit_group=3; give a non-empty name"):
         app.get("/b", rate_limit="1/second", rate_limit_group=3)(lambda: 1)
 
-    async def ws(websocket: Any) -> None:
-        pass
-
-    with pytest.raises(RouteDefinitionError, match="rate limits apply to HTTP routes"):
-        app.websocket("/ws", rate_limit="1/second")(ws)
     with pytest.raises(ValueError, match="on_store_error must be 'open'"):
         ratelimit(on_store_error="maybe")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"trusted_proxies has 'proxy\.local'"):
         ratelimit(trusted_proxies=["proxy.local"])
     with pytest.raises(RouteDefinitionError, match="not callable"):
         ratelimit(key="x-api-key")  # type: ignore[arg-type]
+
+
+def test_an_inherited_limit_leaves_websockets_alone() -> None:
+    app = App(plugins=[ratelimit()], rate_limit="2/minute")
+    router = Router(rate_limit="1/minute")
+
+    @router.websocket("/ws")
+    async def ws(websocket: WebSocket) -> None:
+        await websocket.accept()
+        await websocket.send_text("hi")
+        await websocket.close()
+
+    app.include_router(router)
+    client = TestClient(app)
+    for _ in range(3):
+        with client.websocket_connect("/ws") as connection:
+            assert connection.receive_text() == "hi"
 
 
 def test_the_option_without_the_plugin_names_it() -> None:
