@@ -6,7 +6,8 @@ requests are counted and timed by method, route template and the status the clie
 was sent, and counted while in progress; the metrics are served at ``/metrics``.
 """
 
-from pegboard_prometheus.metrics import DISCONNECTED, UNMATCHED, Metrics
+from pegboard_prometheus.labels import DISCONNECTED, UNMATCHED
+from pegboard_prometheus.metrics import Metrics
 from pegboard_prometheus.plugin import (
     DEFAULT_BUCKETS,
     STATE_KEY,

@@ -98,7 +98,9 @@ class PrometheusPlugin:
     def pegboard_configure(self, app: App) -> None:
         s = self.settings
         directory = multiprocess_dir()
-        metrics = metrics_for(s.registry, s.namespace, s.buckets)
+        metrics = metrics_for(
+            s.registry, s.namespace, s.buckets, multiprocess=directory is not None
+        )
         exposed = exposed_registry(s.registry, directory)
         server = None
         if s.port is not None:

@@ -14,7 +14,8 @@ import time
 from starlette.routing import Route as StarletteRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pegboard_prometheus.metrics import UNMATCHED, Metrics, RouteRecorder
+from pegboard_prometheus.labels import UNMATCHED
+from pegboard_prometheus.metrics import Metrics
 
 __all__ = ["UnmatchedMiddleware"]
 
@@ -24,7 +25,7 @@ class UnmatchedMiddleware:
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
-        self.recorder = RouteRecorder(metrics, UNMATCHED)
+        self.recorder = metrics.recorder(UNMATCHED)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
