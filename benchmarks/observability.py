@@ -440,6 +440,13 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def save(result: dict[str, Any], mode: str) -> None:
+    """Write the table and the numbers where the docs page includes them."""
+    stem = ROOT / "benchmarks" / "results" / f"observability-{mode}"
+    stem.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
+    stem.with_suffix(".md").write_text(f"{render(result)}\n\n{versions_line()}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a short run; never fails")
@@ -449,6 +456,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=Settings.duration)
     parser.add_argument("--only", default="", help="comma-separated variants (core is kept)")
     parser.add_argument("--json", type=Path, help="also write every number to this file")
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help="write results/observability-{inprocess,wire}.{md,json} (the docs include the .md)",
+    )
     args = parser.parse_args(argv)
     settings = Settings(
         requests=500 if args.quick else args.requests,
@@ -472,6 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     print(render(result))
     if args.json is not None:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
+    if args.save:
+        save(result, "wire" if args.wire else "inprocess")
     missed = [name for name, row in result["rows"].items() if row["met"] is False]
     return 1 if missed and not args.quick else 0
 

@@ -110,6 +110,10 @@ def test_counts_each_status_actually_sent_by_route_template():
     assert value(samples, HISTOGRAM, method="GET", route=route, status="200") == 3.0
     assert value(samples, HISTOGRAM, method="GET", route=route, status="500") == 1.0
     assert sum(matching(samples, HISTOGRAM).values()) == 9.0
+    for (_, labels), count in matching(samples, COUNT).items():
+        assert samples[(HISTOGRAM, labels)] == count
+        bucket = tuple(sorted([*labels, ("le", "+Inf")]))
+        assert samples[("pegboard_request_duration_seconds_bucket", bucket)] == count
     assert not [key for key in samples if ("route", "/items/1") in key[1]]
     # Nothing in progress once answered.
     assert value(samples, IN_PROGRESS, method="GET", route=route) == 0.0
