@@ -325,7 +325,12 @@ class App(RouteDecorators, Starlette):
             _apply_root_path(scope, self.root_path)
         serve = self._serve
         if serve is None:
-            serve = self._start_serving()
+            try:
+                serve = self._start_serving()
+            except Exception as exc:
+                if scope["type"] == "lifespan":
+                    await _refuse_startup(receive, send, exc)
+                raise
         await serve(scope, receive, send)
 
     def _start_serving(self) -> ASGIApp:
@@ -474,3 +479,15 @@ def _unresolved_message(route: RouteInfo, param: ParamInfo, enabled: list[str]) 
 
 def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", repr(tp))
+
+
+async def _refuse_startup(receive: Receive, send: Send, exc: Exception) -> None:
+    """Tell the server that startup failed, so it stops instead of serving a broken app.
+
+    A server that meets an exception before any answer (uvicorn's ``lifespan="auto"``)
+    takes it for "lifespan unsupported" and serves anyway.
+    """
+    message = await receive()
+    if message["type"] == "lifespan.startup":
+        failure = f"{type(exc).__name__}: {exc}"
+        await send({"type": "lifespan.startup.failed", "message": failure})

@@ -144,3 +144,42 @@ def test_a_port_in_use_fails_before_startup(project: Path):
     output = result.stdout + result.stderr
     assert f"Error: Port {port} on 127.0.0.1 is already in use" in output
     assert "startup" not in output.lower()
+
+
+BROKEN = textwrap.dedent(
+    """
+    from pegboard import App
+
+    app = App()
+
+
+    class Thing:
+        pass
+
+
+    @app.get("/")
+    async def home(thing: Thing):
+        return {}
+    """
+)
+
+
+@pytest.mark.parametrize("server_name", ["uvicorn", "granian"])
+def test_a_route_that_cannot_compile_stops_the_server_at_startup(
+    tmp_path: Path, server_name: str
+) -> None:
+    # uvicorn took an exception before the lifespan's first answer for "lifespan
+    # unsupported" and served 500s; the app now reports the failure to the server.
+    pytest.importorskip(server_name)
+    (tmp_path / "main.py").write_text(BROKEN)
+    result = subprocess.run(
+        [PEGBOARD, "run", "main.py", "--server", server_name, "--port", str(free_port())],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "Parameter 'thing' of main.home (GET /) is not a path parameter" in output

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -8,7 +9,7 @@ import pytest
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
-from pegboard import App, PluginInfo, Request, StartupError, hookimpl
+from pegboard import App, PluginInfo, Request, RouteDefinitionError, StartupError, hookimpl
 from tests.core.sample_plugins import Recorder
 
 
@@ -281,3 +282,29 @@ def test_sync_generator_lifespan_sees_startup_errors_of_plugins():
     with pytest.raises(StartupError), TestClient(App(plugins=[Broken()], lifespan=lifespan)):
         pass
     assert len(seen) == 1
+
+
+def test_a_build_failure_is_reported_to_the_server_as_a_failed_startup() -> None:
+    class Thing:
+        pass
+
+    app = App()
+
+    @app.get("/")
+    async def home(thing: Thing) -> None:
+        return None
+
+    received = [{"type": "lifespan.startup"}]
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return received.pop(0)
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+    with pytest.raises(RouteDefinitionError):
+        asyncio.run(app(scope, receive, send))
+    assert [m["type"] for m in sent] == ["lifespan.startup.failed"]
+    assert str(sent[0]["message"]).startswith("RouteDefinitionError: ")
