@@ -50,7 +50,21 @@ def test_new_project_without_prompts(tmp_path: Path):
     assert "validation()" in app
     assert "swagger_ui" not in app
     pyproject = (out / "shop" / "pyproject.toml").read_text()
-    assert f'"pegboard[server,validation,di,openapi]>={__version__}"' in pyproject
+    # The defaults: a SQLite database, with the users' login (security, jwt).
+    assert f'"pegboard[server,validation,di,security,jwt,openapi]>={__version__}"' in pyproject
+    assert '"aiosqlite>=' in pyproject
+    assert (out / "shop" / "migrations" / "env.py").is_file()
+
+
+@pytest.mark.usefixtures("cookiecutter")
+def test_a_database_needs_its_plugins(tmp_path: Path, capfd: pytest.CaptureFixture[str]):
+    args = ["new", "project", "--no-input", "-o", str(tmp_path), "--extra-context", "security=no"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "database=sqlite needs security" in capfd.readouterr().err
+    again = CliRunner().invoke(cli, [*args, "--extra-context", "database=none"])
+    assert again.exit_code == 0, again.output
+    assert not (tmp_path / "my-service" / "migrations").exists()
 
 
 @pytest.mark.usefixtures("cookiecutter")

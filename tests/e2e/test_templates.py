@@ -2,9 +2,11 @@
 
 The fast tests render the templates and check what comes out. The slow ones share one
 fresh virtual environment: the checkout's pegboard is installed into it once, editable,
-with the extras the templates use; then every valid project (all plugin combinations)
-and the generated plugin are installed into it editable without dependencies, and each
-runs its own test suite with that environment's pytest, in its own folder.
+with the extras the templates use; then every valid project without a database (all
+plugin combinations) and the generated plugin are installed into it editable without
+dependencies, and each runs its own test suite with that environment's pytest, in its
+own folder. The database choices are installed, migrated, tested and served in
+test_template_database.py.
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ ENABLED_AS = {"validation": "validation", "di": "di", "security": "security"}
 ENABLED_AS |= {"openapi": "openapi", "docs_ui": "swagger"}
 
 
+#: The database choices; all but "none" need these plugins (users log in, bodies are typed).
+DATABASES = ("sqlite", "postgresql", "none")
+DATABASE_NEEDS = frozenset({"validation", "di", "security"})
+
+
 def all_combinations() -> list[frozenset[str]]:
     return [
         frozenset(name for name, chosen in zip(PLUGINS, choice, strict=True) if chosen)
@@ -54,6 +61,21 @@ def is_valid(combo: frozenset[str]) -> bool:
 
 VALID = [combo for combo in all_combinations() if is_valid(combo)]
 INVALID = [combo for combo in all_combinations() if not is_valid(combo)]
+#: (database, plugins) for the database choices: the combinations that have its needs.
+WITH_DATABASE = [
+    (database, combo) for database in DATABASES[:2] for combo in VALID if combo >= DATABASE_NEEDS
+]
+#: A database without one of the plugins it needs, or without any.
+WITHOUT_ITS_NEEDS = [
+    (database, combo)
+    for database in DATABASES[:2]
+    for combo in VALID
+    if len(DATABASE_NEEDS - combo) == 1 or not combo
+]
+
+
+def database_id(choice: tuple[str, frozenset[str]]) -> str:
+    return f"{choice[0]}-{code(choice[1])}"
 
 
 LETTERS = {"validation": "v", "di": "d", "security": "s", "openapi": "o", "docs_ui": "u"}
@@ -64,10 +86,10 @@ def code(combo: frozenset[str]) -> str:
     return "".join(f"{LETTERS[name]}{int(name in combo)}" for name in PLUGINS)
 
 
-def project_context(combo: frozenset[str]) -> dict[str, str]:
-    tag = code(combo)
+def project_context(combo: frozenset[str], database: str = "none") -> dict[str, str]:
+    tag = code(combo) if database == "none" else f"{code(combo)}_{database}"
     context = {name: "yes" if name in combo else "no" for name in PLUGINS}
-    context |= {"project_name": f"App {tag}", "package_name": f"app_{tag}"}
+    context |= {"project_name": f"App {tag}", "package_name": f"app_{tag}", "database": database}
     if PYTHON in ("3.10", "3.11", "3.12", "3.13"):
         context["python_version"] = PYTHON
     return context
@@ -93,6 +115,32 @@ def relative_files(folder: Path) -> set[str]:
 def test_there_are_18_valid_combinations():
     assert len(VALID) == 18
     assert len(INVALID) == 14
+    assert len(WITH_DATABASE) == 6  # each database with openapi and docs_ui on or off
+    assert WITHOUT_ITS_NEEDS
+
+
+@pytest.mark.parametrize("choice", WITHOUT_ITS_NEEDS, ids=database_id)
+def test_a_database_without_its_plugins_is_refused_with_the_fix(
+    choice: tuple[str, frozenset[str]], tmp_path: Path, capfd: pytest.CaptureFixture[str]
+):
+    database, combo = choice
+    context = project_context(combo, database)
+    with pytest.raises(TemplateError, match="refused"):
+        generate("project", tmp_path, no_input=True, extra_context=context)
+    assert list(tmp_path.iterdir()) == []
+    message = capfd.readouterr().err
+    missing = sorted(DATABASE_NEEDS - combo, key=PLUGINS.index)
+    assert f"database={database} needs {', '.join(missing)}" in message
+    for name in missing:
+        assert f"--extra-context {name}=yes" in message
+    assert "--extra-context database=none" in message
+
+
+def test_the_defaults_have_a_sqlite_database(tmp_path: Path):
+    project = generate("project", tmp_path, no_input=True)
+    assert (project / "migrations" / "env.py").is_file()
+    settings = (project / "src" / "my_service" / "settings.py").read_text()
+    assert 'DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///my_service.db"' in settings
 
 
 @pytest.mark.parametrize("combo", INVALID, ids=code)
@@ -154,25 +202,62 @@ CORE_FILES = {
     "tests/test_health.py",
     "tests/test_items.py",
 }
+#: A database project: the in-memory store's files, less the store, plus these.
+DATABASE_FILES = {
+    "alembic.ini",
+    "compose.yaml",
+    "migrations/env.py",
+    "migrations/script.py.mako",
+    "migrations/versions/20261204_0001_users_and_items.py",
+    "src/app_{tag}/db.py",
+    "src/app_{tag}/dependencies.py",
+    "src/app_{tag}/schemas.py",
+    "src/app_{tag}/security.py",
+    "src/app_{tag}/routes/auth.py",
+    "src/app_{tag}/routes/ready.py",
+    "tests/test_auth.py",
+    "tests/test_migrations.py",
+    "tests/test_ready.py",
+}
 
 
-@pytest.mark.parametrize("combo", VALID, ids=code)
-def test_project_files_and_extras(combo: frozenset[str], tmp_path: Path):
-    tag = code(combo)
-    project = generate("project", tmp_path, no_input=True, extra_context=project_context(combo))
-    assert project == tmp_path / f"app-{tag}"
+ALL_CHOICES = [("none", combo) for combo in VALID] + WITH_DATABASE
+
+
+@pytest.mark.parametrize("choice", ALL_CHOICES, ids=database_id)
+def test_project_files_and_extras(choice: tuple[str, frozenset[str]], tmp_path: Path):
+    database, combo = choice
+    context = project_context(combo, database)
+    tag = context["package_name"].removeprefix("app_")
+    project = generate("project", tmp_path, no_input=True, extra_context=context)
+    assert project == tmp_path / f"app-{tag.replace('_', '-')}"
     expected = {name.format(tag=tag) for name in CORE_FILES}
     if "di" in combo:
         expected.add(f"src/app_{tag}/dependencies.py")
     if "security" in combo:
         expected.add(f"src/app_{tag}/security.py")
+    if database != "none":
+        expected.remove(f"src/app_{tag}/store.py")
+        expected |= {name.format(tag=tag) for name in DATABASE_FILES}
     assert relative_files(project) == expected
     assert all(os.access(project / "scripts" / s, os.X_OK) for s in ("serve", "test"))
 
     meta = tomllib.loads((project / "pyproject.toml").read_text())["project"]
-    (requirement,) = meta["dependencies"]
+    requirement, *others = meta["dependencies"]
     extras = requirement.split("[")[1].split("]")[0].split(",")
-    assert extras == ["server", *(EXTRAS[name] for name in PLUGINS if name in combo)]
+    chosen = [EXTRAS[name] for name in PLUGINS if name in combo]
+    if database != "none":  # JWT and argon2, after security
+        chosen.insert(chosen.index("security") + 1, "jwt")
+    assert extras == ["server", *chosen]
+    names = {re.split(r"[\[>=]", other)[0] for other in others}
+    drivers = {"sqlite": {"aiosqlite", "asyncpg"}, "postgresql": {"asyncpg"}, "none": set()}
+    database_libraries = (
+        {"sqlalchemy", "alembic", "email-validator"} if database != "none" else set()
+    )
+    assert names == {"pydantic-settings"} | database_libraries | drivers[database]
+    if database == "postgresql":  # its tests fall back to SQLite without DATABASE_URL
+        test_extra = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+        assert any(r.startswith("aiosqlite") for r in test_extra["optional-dependencies"]["test"])
     assert meta["requires-python"] == f">={project_context(combo).get('python_version', '3.12')}"
 
     # The code enables exactly the chosen plugins and imports no other.
@@ -186,6 +271,9 @@ def test_project_files_and_extras(combo: frozenset[str], tmp_path: Path):
     assert f"FROM python:{meta['requires-python'][2:]}-slim" in dockerfile
     assert f"pegboard run app_{tag}.main:app" in dockerfile
     assert '--workers \\"$WEB_CONCURRENCY\\"' in dockerfile
+    assert ("COPY migrations ./migrations" in dockerfile) == (database != "none")
+    serve = (project / "scripts" / "serve").read_text()
+    assert ('alembic" upgrade head' in serve) == (database != "none")
 
 
 def ruff() -> str | None:
@@ -195,12 +283,13 @@ def ruff() -> str | None:
 
 @pytest.mark.skipif(ruff() is None, reason="ruff is not installed here")
 def test_generated_code_is_lint_clean_and_formatted(tmp_path: Path):
-    for combo in VALID:
-        generate("project", tmp_path, no_input=True, extra_context=project_context(combo))
+    for database, combo in ALL_CHOICES:
+        context = project_context(combo, database)
+        generate("project", tmp_path, no_input=True, extra_context=context)
     generate("plugin", tmp_path, no_input=True, extra_context={"plugin_name": "rate-limit"})
     generate("plugin", tmp_path, no_input=True)
     folders = sorted(str(p) for p in tmp_path.iterdir())
-    assert len(folders) == len(VALID) + 2
+    assert len(folders) == len(ALL_CHOICES) + 2
     for folder in folders:  # each with its own pyproject's settings
         lint = [ruff(), "check", "--no-cache", folder]
         checked = subprocess.run(lint, capture_output=True, text=True)
@@ -215,22 +304,23 @@ def mypy() -> str | None:
     return str(beside) if beside.exists() else shutil.which("mypy")
 
 
-#: The project with every plugin: the most code (the rest is checked by running it).
-TYPED = [frozenset(PLUGINS)]
+#: The projects with every plugin: the most code (the rest is checked by running it).
+TYPED = [("none", frozenset(PLUGINS)), ("sqlite", frozenset(PLUGINS))]
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(mypy() is None, reason="mypy is not installed here")
 def test_generated_code_type_checks_strictly(tmp_path: Path):
     out = tmp_path / "out"
-    for combo in TYPED:
-        generate("project", out, no_input=True, extra_context=project_context(combo))
+    for database, combo in TYPED:
+        generate("project", out, no_input=True, extra_context=project_context(combo, database))
     generate("plugin", out, no_input=True, extra_context={"plugin_name": "rate-limit"})
 
     def check(folder: Path) -> subprocess.CompletedProcess[str]:
         # A cache each: every project has a tests/conftest.py module of its own.
         cache = tmp_path / "cache" / folder.name
-        command = [mypy(), "--strict", "--cache-dir", str(cache), "src", "tests"]
+        folders = [name for name in ("src", "tests", "migrations") if (folder / name).is_dir()]
+        command = [mypy(), "--strict", "--cache-dir", str(cache), *folders]
         env = {**os.environ, "MYPYPATH": "src"}
         return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
 
@@ -302,19 +392,37 @@ def test_bad_plugin_names_are_refused(
 DOCS_SAMPLES = {
     "docs/src/new-project": (
         "project",
-        {"project_name": "Shop", "security": "yes", "python_version": "3.12"},
+        {"project_name": "Shop", "python_version": "3.12"},
         {
             "app.py": "src/shop/app.py",
-            "items.py": "src/shop/routes/items.py",
             "routes.py": "src/shop/routes/__init__.py",
             "settings.py": "src/shop/settings.py",
+            "db.py": "src/shop/db.py",
+            "models.py": "src/shop/models.py",
+            "schemas.py": "src/shop/schemas.py",
             "dependencies.py": "src/shop/dependencies.py",
             "security.py": "src/shop/security.py",
+            "auth.py": "src/shop/routes/auth.py",
+            "items.py": "src/shop/routes/items.py",
+            "ready.py": "src/shop/routes/ready.py",
+            "env.py": "migrations/env.py",
+            "first_migration.py": "migrations/versions/20261204_0001_users_and_items.py",
             "conftest.py": "tests/conftest.py",
             "test_items.py": "tests/test_items.py",
             "Dockerfile": "Dockerfile",
+            "compose.yaml": "compose.yaml",
             "pyproject.toml": "pyproject.toml",
         },
+    ),
+    "docs/src/new-project-postgresql": (
+        "project",
+        {"project_name": "Shop", "python_version": "3.12", "database": "postgresql"},
+        {"pyproject.toml": "pyproject.toml"},
+    ),
+    "docs/src/new-project-memory": (
+        "project",
+        {"project_name": "Shop", "python_version": "3.12", "database": "none"},
+        {"items.py": "src/shop/routes/items.py", "security.py": "src/shop/security.py"},
     ),
     "docs/src/plugin-template": (
         "plugin",
@@ -350,10 +458,14 @@ def test_docs_samples_are_what_the_template_generates(folder: str, tmp_path: Pat
         )
 
 
-#: Each page -> the folder of its samples.
+#: Each page -> the folders of its samples.
 PAGES = {
-    "docs/new-project.md": "docs/src/new-project",
-    "docs/plugins/template.md": "docs/src/plugin-template",
+    "docs/new-project.md": (
+        "docs/src/new-project",
+        "docs/src/new-project-postgresql",
+        "docs/src/new-project-memory",
+    ),
+    "docs/plugins/template.md": ("docs/src/plugin-template",),
 }
 
 
@@ -364,9 +476,13 @@ def test_pages_show_every_sample_and_no_inline_python(page: str):
     assert [path for path in included if not (ROOT / path).is_file()] == []
     for block in re.findall(r"```python[^\n]*\n(.*?)```", text, flags=re.S):
         assert block.strip().startswith("--8<--"), f"{page}: inline Python {block[:60]!r}"
-    folder = ROOT / PAGES[page]
-    samples = {str(p.relative_to(ROOT)) for p in folder.iterdir() if p.is_file()}
-    assert samples - {f"{PAGES[page]}/ruff.toml"} == included
+    samples = {
+        str(p.relative_to(ROOT))
+        for folder in PAGES[page]
+        for p in (ROOT / folder).iterdir()
+        if p.is_file() and p.name != "ruff.toml"
+    }
+    assert samples == included
 
 
 def test_requirements_sample(load_sample):
@@ -462,7 +578,8 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
     extras = "server,validation,di,security,openapi,docs,new,testing"
     install = [uv(), "pip", "install", "--python", str(path / "bin" / "python")]
     subprocess.run(
-        [*install, "-e", f"{ROOT}[{extras}]", "pytest>=8"],
+        # The projects' own dependencies besides pegboard (installed --no-deps).
+        [*install, "-e", f"{ROOT}[{extras}]", "pytest>=8", "pydantic-settings>=2.4"],
         check=True,
         env=env,
         capture_output=True,

@@ -14,7 +14,10 @@ answers = json.loads(r"""{{ cookiecutter | jsonify }}""")
 
 # Each plugin -> the plugin it needs, with the names the prompts use.
 NEEDS = {"security": "di", "docs_ui": "openapi"}
-RESERVED = {"pegboard", "tests", "test", "app", "main", "settings", "routes"}
+# A database brings users who log in (security, di) and typed bodies (validation).
+DATABASE_NEEDS = ("validation", "di", "security")
+RESERVED = {"pegboard", "tests", "test", "app", "main", "settings", "routes", "migrations"}
+RESERVED |= {"alembic", "sqlalchemy", "pydantic", "pydantic_settings", "jwt", "argon2"}
 
 
 def problems() -> list[str]:
@@ -25,6 +28,16 @@ def problems() -> list[str]:
                 f"{plugin} needs {needed}: answer yes to both, or no to {plugin} "
                 f"(with --no-input: --extra-context {needed}=yes or {plugin}=no)."
             )
+    database = answers["database"]
+    missing = [name for name in DATABASE_NEEDS if not answers[name]]
+    if database != "none" and missing:
+        yes = " ".join(f"--extra-context {name}=yes" for name in missing)
+        found.append(
+            f"database={database} needs {', '.join(missing)} (its users log in and its "
+            f"routes take typed bodies): answer yes to {' and '.join(missing)}, or "
+            f"database=none for the in-memory store (with --no-input: {yes}, or "
+            "--extra-context database=none)."
+        )
     package = answers["package_name"]
     if not package.isidentifier() or keyword.iskeyword(package) or package != package.lower():
         found.append(

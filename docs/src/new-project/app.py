@@ -1,4 +1,4 @@
-"""The app factory: which plugins the app enables, its state and its routes."""
+"""The app factory: which plugins the app enables, its settings and its routes."""
 
 from pegboard import App
 from pegboard_di import di
@@ -10,7 +10,6 @@ from pegboard_validation import validation
 from shop import __version__
 from shop.routes import router
 from shop.settings import Settings
-from shop.store import ItemStore
 
 
 def create_app(settings: Settings | None = None) -> App:
@@ -27,6 +26,7 @@ def create_app(settings: Settings | None = None) -> App:
         debug=settings.debug,
     )
     app.state.settings = settings
-    app.state.items = ItemStore.with_examples()
+    # The database engine is an app-scoped dependency (dependencies.py): created when
+    # the app starts, disposed when it stops.
     app.include_router(router)
     return app

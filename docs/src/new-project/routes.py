@@ -2,8 +2,10 @@
 
 from pegboard import Router
 
-from shop.routes import health, items
+from shop.routes import auth, health, items, ready
 
 router = Router()
 router.include_router(health.router)
+router.include_router(ready.router)
+router.include_router(auth.router)
 router.include_router(items.router)

@@ -9,7 +9,8 @@ from {{ cookiecutter.package_name }}.settings import Settings
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(environment="test"{% if cookiecutter.security %}, api_token="test-token"{% endif %})
+    # model_validate: these values only, none from the environment or a .env file.
+    return Settings.model_validate({"environment": "test"{% if cookiecutter.security %}, "api_token": "test-token"{% endif %}})
 
 
 @pytest.fixture

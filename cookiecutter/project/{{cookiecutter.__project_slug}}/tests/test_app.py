@@ -1,4 +1,5 @@
 {%- set pkg = cookiecutter.package_name -%}
+{%- set db = cookiecutter.database != "none" -%}
 {%- set names = [] -%}
 {%- if cookiecutter.validation %}{% set names = names + ["validation"] %}{% endif -%}
 {%- if cookiecutter.di %}{% set names = names + ["di"] %}{% endif -%}
@@ -11,7 +12,7 @@ from pegboard import App
 from pegboard.testing import TestClient
 {%- endif %}
 
-from {{ pkg }}.settings import PREFIX, Settings
+from {{ pkg }}.settings import PREFIX, Settings, SettingsError
 
 
 def test_the_app_enables_exactly_its_plugins(app: App) -> None:
@@ -22,15 +23,51 @@ def test_every_route_compiles(app: App) -> None:
     app.build()  # unknown options and unfillable parameters fail here, not per request
 
 
-def test_settings_come_from_the_environment() -> None:
-    settings = Settings.from_env({PREFIX + "ENVIRONMENT": "production", PREFIX + "DEBUG": "yes"})
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PREFIX + "ENVIRONMENT", "production")
+    monkeypatch.setenv(PREFIX + "DEBUG", "yes")
+{%- if db %}
+    monkeypatch.setenv(PREFIX + "SECRET_KEY", "k" * 32)
+    monkeypatch.setenv("DATABASE_URL", "postgres://app:secret@db.internal/app")
+{%- endif %}
+    settings = Settings.from_env()
     assert (settings.environment, settings.debug) == ("production", True)
-    assert Settings.from_env({}) == Settings()
+{%- if db %}
+    # Each database gets the async driver the app uses.
+    assert settings.database_url == "postgresql+asyncpg://app:secret@db.internal/app"
+{%- endif %}
 
 
-def test_a_misspelt_flag_is_refused() -> None:
-    with pytest.raises(ValueError, match=PREFIX + "DEBUG"):
-        Settings.from_env({PREFIX + "DEBUG": "maybe"})
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        (PREFIX + "DEBUG", "maybe"),
+        (PREFIX + "ENVIRONMENT", "prod"),
+{%- if db %}
+        ("DATABASE_URL", "mysql://db/app"),
+        ("DATABASE_URL", "not a url"),
+        (PREFIX + "ACCESS_TOKEN_MINUTES", "0"),
+{%- endif %}
+    ],
+)
+def test_a_malformed_value_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=f"{variable}={value!r}"):
+        Settings.from_env()
+{%- if db %}
+
+
+def test_production_needs_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PREFIX + "ENVIRONMENT", "production")
+    with pytest.raises(SettingsError, match=PREFIX + "SECRET_KEY must be set"):
+        Settings.from_env()
+    monkeypatch.setenv(PREFIX + "SECRET_KEY", "too-short")
+    with pytest.raises(SettingsError, match="32 characters or more") as refused:
+        Settings.from_env()
+    assert "too-short" not in str(refused.value)  # a secret never goes to the logs
+{%- endif %}
 {%- if cookiecutter.openapi %}
 
 
@@ -38,6 +75,9 @@ def test_openapi_document(client: TestClient) -> None:
     document = client.get("/openapi.json").json()
     assert document["info"]["title"] == {{ cookiecutter.project_name|tojson }}
     assert {"/health", "/items", "/items/{item_id}"} <= set(document["paths"])
+{%- if db %}
+    assert {"/ready", "/auth/register", "/auth/token", "/users/me"} <= set(document["paths"])
+{%- endif %}
 {%- endif %}
 {%- if cookiecutter.docs_ui %}
 

@@ -1,5 +1,5 @@
 {%- set pkg = cookiecutter.package_name -%}
-"""The app factory: which plugins the app enables, its state and its routes."""
+"""The app factory: which plugins the app enables, its settings and its routes."""
 
 from pegboard import App
 {%- if cookiecutter.di %}
@@ -22,7 +22,9 @@ from {{ pkg }} import __version__
 {%- endif %}
 from {{ pkg }}.routes import router
 from {{ pkg }}.settings import Settings
+{%- if cookiecutter.database == "none" %}
 from {{ pkg }}.store import ItemStore
+{%- endif %}
 
 
 def create_app(settings: Settings | None = None) -> App:
@@ -49,6 +51,11 @@ def create_app(settings: Settings | None = None) -> App:
     app = App(plugins=[], debug=settings.debug)
 {%- endif %}
     app.state.settings = settings
+{%- if cookiecutter.database == "none" %}
     app.state.items = ItemStore.with_examples()
+{%- else %}
+    # The database engine is an app-scoped dependency (dependencies.py): created when
+    # the app starts, disposed when it stops.
+{%- endif %}
     app.include_router(router)
     return app
