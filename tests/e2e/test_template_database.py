@@ -17,7 +17,6 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,9 @@ import pytest
 
 pytest.importorskip("cookiecutter.main", reason="the templates need pegboard[new] (cookiecutter)")
 
+from benchmarks.server import free_port
 from pegboard.scaffold import generate
+from tests.servers import in_ci
 
 pytestmark = pytest.mark.slow
 
@@ -52,13 +53,6 @@ def uv() -> str:
     if found is None:
         pytest.skip("uv is not installed here")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(autouse=True)
@@ -107,8 +101,8 @@ def postgres() -> Iterator[Postgres]:
     bindir = postgres_bin()
     if bindir is None:
         message = "PostgreSQL's initdb and pg_ctl are not installed (apt install postgresql)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
+        if in_ci():
+            pytest.fail(f"{message}; CI is set, so this is a failure.", pytrace=False)
         pytest.skip(message)
     # initdb and the server refuse to run as root: as root, run them as `postgres`.
     as_user: list[str] = []
@@ -403,24 +397,32 @@ def run_choice(database: str, pg: Postgres | None, folder: Path) -> str:
     return str(tests.stdout.strip().splitlines()[-1])
 
 
+@attrs.frozen
+class Missing:
+    """PostgreSQL's binaries are missing: a skip, or under CI a failure."""
+
+    reason: str
+    fails: bool
+
+
 @pytest.fixture(scope="module")
 def outcomes(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Future[str] | str]:
+) -> dict[str, Future[str] | Missing]:
     """Every choice, run side by side (installs wait on the network and disk, not CPUs).
 
-    Each value is the future of its run, or why it was skipped.
+    Each value is the future of its run, or why it could not run: a ``Missing``.
     """
+    missing = None
     try:
         pg: Postgres | None = request.getfixturevalue("postgres")
-        skipped = None
-    except pytest.skip.Exception as exc:
-        pg, skipped = None, str(exc)
-    results: dict[str, Future[str] | str] = {}
+    except (pytest.skip.Exception, pytest.fail.Exception) as exc:
+        pg, missing = None, Missing(str(exc), isinstance(exc, pytest.fail.Exception))
+    results: dict[str, Future[str] | Missing] = {}
     folders = {}
     for database in DATABASES:
-        if database == "postgresql" and pg is None:
-            results[database] = skipped or "no PostgreSQL"
+        if database == "postgresql" and missing is not None:
+            results[database] = missing
         else:
             folders[database] = generate_project(database, tmp_path_factory.mktemp(database))
     with ThreadPoolExecutor(max_workers=len(folders)) as pool:
@@ -435,11 +437,13 @@ def outcomes(
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_database_choice(
-    database: str, outcomes: dict[str, Future[str] | str], record_property: Any
+    database: str, outcomes: dict[str, Future[str] | Missing], record_property: Any
 ) -> None:
     outcome = outcomes[database]
-    if isinstance(outcome, str):
-        pytest.skip(outcome)
+    if isinstance(outcome, Missing):
+        if outcome.fails:
+            pytest.fail(outcome.reason, pytrace=False)
+        pytest.skip(outcome.reason)
     summary = outcome.result()
     # The generated tests' count, in the report (junit-xml) and, with -rP, on the terminal.
     record_property("generated_tests_passed", passed_count(summary))
