@@ -4,9 +4,11 @@ For each choice: generate the project (every plugin), install it into a fresh vi
 environment (uv, with its cache), run ``alembic upgrade head``, run the generated tests,
 then serve it with ``pegboard run`` on 127.0.0.1 and drive it over HTTP: register, log
 in, create, list, and the bad inputs (a taken email, a wrong password, someone else's
-item, an invalid page size). PostgreSQL is a throwaway cluster: ``initdb`` into a
-temporary folder and ``pg_ctl`` on a free port, stopped by its PID at the end. Without
-PostgreSQL's binaries that choice is skipped, except under CI, where it fails.
+item, an invalid page size). The default, SQLite, runs its tests and serves with the
+README's two commands, ``scripts/test`` and ``scripts/serve``. PostgreSQL is a throwaway
+cluster: ``initdb`` into a temporary folder and ``pg_ctl`` on a free port, stopped by its
+PID at the end. Without PostgreSQL's binaries that choice is skipped, except under CI,
+where it fails.
 """
 
 from __future__ import annotations
@@ -261,13 +263,23 @@ class Served:
 
 
 @contextmanager
-def serve(project: Project, env: dict[str, str], log: Path) -> Iterator[Served]:
-    """``pegboard run`` on a free port of 127.0.0.1, until the block ends (stopped by PID)."""
+def serve(
+    project: Project, env: dict[str, str], log: Path, *, script: bool = False
+) -> Iterator[Served]:
+    """The app on a free port of 127.0.0.1 until the block ends, stopped by its PID.
+
+    ``pegboard run``, or with ``script`` the README's ``scripts/serve`` (which migrates,
+    then runs ``pegboard dev``, on 127.0.0.1 and ``$PORT``).
+    """
     port = free_port()
     command = [project.bin("pegboard"), "run", f"{project.package}.main:app"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    if script:
+        command = [str(project.folder / "scripts" / "serve")]
+        env = {**env, "PORT": str(port), "VIRTUAL_ENV": str(project.venv)}
     with log.open("w") as output:
         server = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port)],
+            command,
             cwd=project.folder,
             env={**project.env, **env},
             stdout=output,
@@ -382,12 +394,18 @@ def run_choice(database: str, pg: Postgres | None, folder: Path) -> str:
         current = project.run(project.bin("alembic"), "current", env=env)
         assert "0001 (head)" in current.stdout, current.stdout + current.stderr
 
-    pytest_command = (project.bin("python"), "-m", "pytest", "-q", "-p", "no:cacheprovider")
-    tests = project.run(*pytest_command, env=tests_env)
+    # SQLite's project is the default one: run it with the README's two commands.
+    readme = database == "sqlite"
+    pytest_command = [project.bin("python"), "-m", "pytest"]
+    if readme:  # in the active environment, where the project is installed already
+        (project.venv / f".{project.package}-installed").touch()
+        pytest_command = [str(project.folder / "scripts" / "test")]
+        tests_env = {**tests_env, "VIRTUAL_ENV": str(project.venv)}
+    tests = project.run(*pytest_command, "-q", "-p", "no:cacheprovider", env=tests_env)
     assert tests.returncode == 0, tests.stdout + tests.stderr
     passed_count(tests.stdout)
 
-    with serve(project, env, base / "server.log") as served:
+    with serve(project, env, base / "server.log", script=readme) as served:
         if database == "none":
             smoke_test_memory_app(served.base)
         else:

@@ -77,6 +77,9 @@ def test_openapi_document(client: TestClient) -> None:
     assert {"/health", "/items", "/items/{item_id}"} <= set(document["paths"])
 {%- if db %}
     assert {"/ready", "/auth/register", "/auth/token", "/users/me"} <= set(document["paths"])
+    # Swagger UI's Authorize button logs in at the token route.
+    scheme = document["components"]["securitySchemes"]["OAuth2PasswordBearer"]
+    assert scheme["flows"]["password"]["tokenUrl"] == "auth/token"
 {%- endif %}
 {%- endif %}
 {%- if cookiecutter.docs_ui %}
