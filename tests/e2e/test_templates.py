@@ -218,6 +218,7 @@ DATABASE_FILES = {
     "tests/test_auth.py",
     "tests/test_migrations.py",
     "tests/test_ready.py",
+    "tests/test_session.py",
 }
 
 
