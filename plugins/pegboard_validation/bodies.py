@@ -197,7 +197,8 @@ class BodyPlan:
             return {self._media_type(): schema}, field.required
         model = self._body_model(self.fields)
         adapter = TypeAdapter(model)
-        read_all = _read_json_object(self.key, adapter.validator, check)
+        required = tuple(f.key for f in self.fields if f.required)
+        read_all = _read_json_object(self.key, adapter.validator, check, required)
         for index, field in enumerate(self.fields):
             field.read = _read_attribute(read_all, f"f{index}")
         schema = self.registry.register(adapter, "validation")
@@ -377,7 +378,20 @@ def _read_json_value(field: BodyField, validator: Any, check: Callable[[Any], bo
 _FAILED: Any = object()
 
 
-def _read_json_object(key: StashKey[Any], validator: Any, check: Callable[[Any], bool]) -> Reader:
+def _not_an_object(exc: ValidationError, required: tuple[str, ...]) -> list[Any] | None:
+    """A body that is not an object has none of its keys: each required one is missing."""
+    errors = exc.errors()
+    if required and len(errors) == 1 and errors[0]["loc"] == () and errors[0]["type"] in _OBJECT:
+        return [missing_error(("body", key)) for key in required]
+    return None
+
+
+_OBJECT = frozenset({"model_type", "model_attributes_type", "dict_type"})
+
+
+def _read_json_object(
+    key: StashKey[Any], validator: Any, check: Callable[[Any], bool], required: tuple[str, ...]
+) -> Reader:
     """Validate an embedded body once per request; its parameters share the result."""
     loc = ("body",)
 
@@ -399,9 +413,10 @@ def _read_json_object(key: StashKey[Any], validator: Any, check: Callable[[Any],
                 found = validator.validate_python({})
         except ValidationError as exc:
             stash[key] = _FAILED
-            raise RequestValidationError(
-                json_body_errors(exc, body, loc, embedded=True), body=_echo(body)
-            ) from None
+            errors = _not_an_object(exc, required) or json_body_errors(
+                exc, body, loc, embedded=True
+            )
+            raise RequestValidationError(errors, body=_echo(body)) from None
         except BaseException:
             stash[key] = _FAILED
             raise

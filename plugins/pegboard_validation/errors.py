@@ -97,8 +97,34 @@ def json_body_errors(
         item = {**error, "loc": (*prefix, *error["loc"])}
         if embedded and error["type"] == "missing" and len(error["loc"]) == 1:
             item["input"] = None  # a parameter missing: not the whole body
-        located.append(item)
+        located.append(_as_python_error(item))
     return located
+
+
+# Validated straight from JSON, pydantic words some errors in JSON's terms ("a valid
+# array"); FastAPI validates the parsed Python value, and its clients read these.
+_PYTHON_MESSAGES = {
+    "list_type": "Input should be a valid list",
+    "tuple_type": "Input should be a valid tuple",
+    "set_type": "Input should be a valid set",
+    "frozen_set_type": "Input should be a valid frozenset",
+    "dict_type": "Input should be a valid dictionary",
+}
+_JSON_MESSAGES = frozenset({"Input should be a valid array", "Input should be an object"})
+
+
+def _as_python_error(error: dict[str, Any]) -> dict[str, Any]:
+    if error.get("msg") not in _JSON_MESSAGES:
+        return error
+    kind = error["type"]
+    if kind == "model_type":
+        error = {k: v for k, v in error.items() if k != "ctx"}
+        return {**error, "type": "model_attributes_type", "msg": _MODEL_ATTRIBUTES}
+    message = _PYTHON_MESSAGES.get(kind)
+    return error if message is None else {**error, "msg": message}
+
+
+_MODEL_ATTRIBUTES = "Input should be a valid dictionary or object to extract fields from"
 
 
 def _offset(reason: str, body: bytes) -> int:

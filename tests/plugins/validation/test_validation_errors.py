@@ -10,6 +10,7 @@ from pegboard import App, HTTPException, Request, RequestValidationError, Respon
 from pegboard.responses import JSONResponse
 from pegboard.testing import TestClient
 from pegboard_validation import (
+    Body,
     Query,
     problem_details_handler,
     request_validation_exception_handler,
@@ -201,4 +202,44 @@ def test_error_inputs_echo_offending_values_not_whole_bodies(app: App, serve: An
     response = client.post("/items", json={"a": {"name": "x", "price": 1}})
     assert response.json()["detail"] == [
         {"type": "missing", "loc": ["body", "b"], "msg": "Field required", "input": None}
+    ]
+
+
+def test_json_bodies_of_the_wrong_shape_are_worded_as_fastapi_words_them(app: App) -> None:
+    # Bodies are validated straight from JSON, where pydantic speaks of "arrays" and
+    # "objects"; FastAPI validates Python values, and clients match its messages.
+    @app.post("/numbers")
+    async def numbers(values: list[int]) -> None: ...
+
+    @app.post("/mapping")
+    async def mapping(values: dict[str, int]) -> None: ...
+
+    @app.post("/item")
+    async def item(item: Item) -> None: ...
+
+    @app.post("/several")
+    async def several(
+        item: Item, note: Annotated[str, Body()], count: Annotated[int, Body()] = 0
+    ) -> None: ...
+
+    with TestClient(app) as client:
+        errors = [
+            client.post(path, json=body).json()["detail"]
+            for path, body in (("/numbers", {"a": 1}), ("/mapping", [1]), ("/item", [1]))
+        ]
+        several = client.post("/several", json=[]).json()["detail"]
+    assert [(e[0]["type"], e[0]["msg"]) for e in errors] == [
+        ("list_type", "Input should be a valid list"),
+        ("dict_type", "Input should be a valid dictionary"),
+        (
+            "model_attributes_type",
+            "Input should be a valid dictionary or object to extract fields from",
+        ),
+    ]
+    assert "ctx" not in errors[2][0]
+    # Several body parameters read keys of one object: a body that is no object has
+    # none of them, and each required one is missing.
+    assert several == [
+        {"type": "missing", "loc": ["body", "item"], "msg": "Field required", "input": None},
+        {"type": "missing", "loc": ["body", "note"], "msg": "Field required", "input": None},
     ]
