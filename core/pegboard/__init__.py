@@ -37,6 +37,7 @@ from pegboard.responses import (
     StreamingResponse,
     has_no_body,
 )
+from pegboard.route_wrappers import RouteHandler, RouteWrapper
 from pegboard.routing import Route, RouteInfo, Router, WebSocketRoute
 from pegboard.stash import Stash, StashKey
 
@@ -74,9 +75,11 @@ __all__ = [
     "Response",
     "Route",
     "RouteDefinitionError",
+    "RouteHandler",
     "RouteInfo",
     "RouteObserver",
     "RouteOption",
+    "RouteWrapper",
     "Router",
     "ServerSentEvent",
     "StartupError",

@@ -14,6 +14,7 @@ import inspect
 import json
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Mapping
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -32,7 +33,9 @@ from pegboard.exceptions import (
 from pegboard.nosniff import NOSNIFF, add_to, has_header, sending
 from pegboard.observers import RouteObserver, exception_handlers, observe
 from pegboard.params import ParamInfo, describe_callable
+from pegboard.requests import Request
 from pegboard.resolvers import Encoder, RequestContext, Resolver, bind_arguments, is_async_callable
+from pegboard.route_wrappers import RouteHandler
 
 if TYPE_CHECKING:
     from pegboard.applications import App
@@ -130,7 +133,12 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
     # are outside either way.
     serve_errors = app.serves_errors and info.kind == "http"
     wrapped = bool(middleware)
-    if encoder is not None:
+    route_wrappers = info.options.get("route_wrappers", ())
+    if encoder is not None and route_wrappers:
+        endpoint = _wrapped_endpoint(
+            app, info, arguments, guards, encoder, notify, serve_errors and not wrapped
+        )
+    elif encoder is not None:
         endpoint = _http_endpoint(
             app, info, arguments, guards, encoder, notify, serve_errors and not wrapped
         )
@@ -355,6 +363,116 @@ def _http_endpoint(
             await ctx.close()
         if notify is not None:
             notify.finish(ctx.connection, response, None)
+
+    return endpoint
+
+
+# The RequestContexts a wrapped route made in this request: the route's handler is
+# called by its wrappers, which give it the request only.
+_CONTEXTS: ContextVar[list[RequestContext]] = ContextVar("pegboard_route_contexts")
+
+
+def _wrapped_endpoint(
+    app: App,
+    info: RouteInfo,
+    arguments: Mapping[str, Resolver],
+    guards: tuple[Resolver, ...],
+    encoder: Encoder,
+    notify: _Notify | None,
+    serve_errors: bool,
+) -> ASGIApp:
+    """A route with ``route_wrappers``: its handling is an ``async (request) -> Response``.
+
+    Slower than :func:`_http_endpoint` (a Request object and a response object per
+    request), which is why only routes with wrappers are served this way.
+    """
+    call = _caller(info)
+    encode = encoder.func
+    limit = info.options.get("max_body_size")
+    errors = app.error_handling
+    nosniff = app.nosniff
+    bind, bind_is_async = bind_arguments(arguments, guards)
+
+    async def handle(request: Request) -> Response:
+        # The request a wrapper passes is the one every parameter reads.
+        ctx = RequestContext(request)
+        _CONTEXTS.get().append(ctx)
+        try:
+            kwargs = await bind(ctx) if bind_is_async else bind(ctx)
+            result = await call(**kwargs)
+            response = result if isinstance(result, Response) else encode(result)
+            if ctx._function_stack is not None:
+                await ctx.close_function_scope()
+            if ctx._response is not None or ctx._background is not None:
+                ctx.finish_response(response)
+        except BaseException as exc:
+            await ctx.unwind(exc)  # teardowns see the failure, whatever wrappers do
+            raise
+        return response
+
+    serve: RouteHandler = handle
+    for wrap in reversed(info.options["route_wrappers"]):
+        serve = wrap(serve, info)
+        if not callable(serve):
+            raise RouteDefinitionError(
+                f"The route wrapper {wrap!r} of {info.label} returned {serve!r}; a wrapper "
+                "returns an async function of the request that returns a response."
+            )
+
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        if limit is not None:
+            receive = _LimitedReceive(scope, receive, limit)
+        request = Request(scope, receive, send)
+        contexts: list[RequestContext] = []
+        token = _CONTEXTS.set(contexts)
+        if notify is not None:
+            notify.start(request)
+        try:
+            try:
+                response = await serve(request)
+            finally:
+                _CONTEXTS.reset(token)
+            if not isinstance(response, Response):
+                raise TypeError(
+                    f"A route wrapper of {info.label} returned {response!r}, not a Response."
+                )
+        except BaseException as exc:
+            for ctx in contexts:
+                await ctx.unwind(exc)
+            if notify is not None:
+                notify.finish(request, None, exc)
+            if isinstance(exc, ClientDisconnect):
+                return
+            if isinstance(exc, asyncio.CancelledError):
+                if _being_cancelled():
+                    raise
+                exc = _cancelled_by_handler(info, exc)
+            if not isinstance(exc, Exception):
+                raise
+            failed = RequestContext(request)
+            if nosniff:
+                failed.send = sending(failed.send)
+            await errors.answer(exc, failed, serve_errors=serve_errors)
+            return
+        try:
+            if nosniff:
+                add_to(response)
+            if response.background is not None or isinstance(response, StreamingResponse):
+                await _send_guarded(info, response, scope, receive, send)
+            else:
+                await response(scope, receive, send)
+        except BaseException as exc:
+            for ctx in contexts:
+                await ctx.unwind(exc)
+            if notify is not None:
+                notify.finish(request, None, exc)
+            if isinstance(exc, ClientDisconnect):
+                return
+            raise
+        for ctx in contexts:
+            await ctx.close()
+        if notify is not None:
+            notify.finish(request, response, None)
 
     return endpoint
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from starlette.middleware import Middleware
     from starlette.responses import Response
 
+    from pegboard.route_wrappers import RouteWrapperFunction
     from pegboard.routing import Route, WebSocketRoute
 
 __all__ = ["FIRST_PARTY_OPTIONS", "UNSET", "RouteDecorators"]
@@ -38,6 +39,7 @@ FIRST_PARTY_OPTIONS: Final[Mapping[str, str]] = {
     "max_body_size": "pegboard",
     "response_class": "pegboard",
     "middleware": "pegboard",
+    "route_wrappers": "pegboard",
     "response_model": "validation",
     "response_model_include": "validation",
     "response_model_exclude": "validation",
@@ -130,6 +132,7 @@ class RouteDecorators:
         max_body_size: int | None = UNSET,
         response_class: type[Response] = UNSET,
         middleware: Sequence[Middleware] = UNSET,
+        route_wrappers: Sequence[RouteWrapperFunction] = UNSET,
         response_model: Any = UNSET,
         response_model_include: Any = UNSET,
         response_model_exclude: Any = UNSET,
@@ -158,7 +161,7 @@ class RouteDecorators:
         """Decorate a handler for ``path`` and ``methods`` (default ``["GET"]``).
 
         The core's options: ``tags``, ``include_in_schema``, ``max_body_size``,
-        ``response_class`` and ``middleware``. The validation plugin's:
+        ``response_class``, ``middleware`` and ``route_wrappers``. The validation plugin's:
         ``response_model`` and the ``response_model_*`` filters. The DI plugin's:
         ``dependencies``. The security plugin's: ``security``. The OpenAPI plugin's:
         ``summary``, ``description``, ``operation_id``, ``response_description``,
@@ -189,6 +192,7 @@ class RouteDecorators:
         max_body_size: int | None = UNSET,
         response_class: type[Response] = UNSET,
         middleware: Sequence[Middleware] = UNSET,
+        route_wrappers: Sequence[RouteWrapperFunction] = UNSET,
         response_model: Any = UNSET,
         response_model_include: Any = UNSET,
         response_model_exclude: Any = UNSET,

@@ -107,6 +107,7 @@ CORE_INFO = PluginInfo(
         RouteOption("response_class", "replace", "Response class for returned values."),
         RouteOption("include_in_schema", "replace", "False hides the route from documents."),
         RouteOption("middleware", "extend", "Starlette Middleware wrapped around the route."),
+        RouteOption("route_wrappers", "extend", "Functions wrapping the route's request handling."),
     ),
     description="The core: routing, lifecycle, default parameters and responses.",
 )

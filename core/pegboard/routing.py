@@ -82,6 +82,11 @@ class RouteInfo:
         """The ``response_class`` option: the class returned values are rendered with."""
         return self.options.get("response_class")
 
+    @property
+    def tags(self) -> list[Any]:
+        """The ``tags`` option: the route's labels, outermost first (FastAPI's ``route.tags``)."""
+        return list(self.options.get("tags", ()))
+
     @functools.cached_property
     def param_convertors(self) -> dict[str, Convertor[Any]]:
         """Path parameter names and their Starlette convertors."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pluggy
 from starlette.requests import Request
@@ -132,7 +133,9 @@ def openapi(
     tags: Sequence[str | Mapping[str, Any]] = (),
     external_docs: Mapping[str, Any] | None = None,
     webhooks: Mapping[str, Mapping[str, Any]] | None = None,
-    generate_operation_id: OperationIdFunction = default_operation_id,
+    generate_operation_id: OperationIdFunction | Callable[[RouteInfo], str] = (
+        default_operation_id
+    ),
     openapi_url: str | None = "/openapi.json",
     yaml_url: str | None = None,
     root_path_in_servers: bool = True,
@@ -145,9 +148,11 @@ def openapi(
     (their descriptions and order; strings are shorthand for ``{"name": ...}``),
     ``external_docs`` and ``webhooks`` (Path Item objects by name) the top level.
     ``generate_operation_id(route, method)`` names operations that have no
-    ``operation_id=``. The document is served at ``openapi_url`` (None: not served)
-    and, as YAML, at ``yaml_url`` (None by default; needs PyYAML). The prefix the app
-    is served under is added to ``servers`` unless ``root_path_in_servers`` is False.
+    ``operation_id=`` (a function of the route alone, FastAPI's
+    ``generate_unique_id_function``, names every method of a route alike). The
+    document is served at ``openapi_url`` (None: not served) and, as YAML, at
+    ``yaml_url`` (None by default; needs PyYAML). The prefix the app is served under
+    is added to ``servers`` unless ``root_path_in_servers`` is False.
     ``fastapi_compatible`` writes the document FastAPI would, undoing pegboard's
     deliberate differences (see docs/plugins/openapi.md); ``pegboard port`` turns it on.
     """
@@ -164,7 +169,7 @@ def openapi(
             tags=tags,
             external_docs=external_docs,
             webhooks=webhooks or {},
-            generate_operation_id=generate_operation_id,
+            generate_operation_id=_per_method(generate_operation_id),
             openapi_version=openapi_version,
             openapi_url=openapi_url,
             yaml_url=yaml_url,
@@ -182,3 +187,18 @@ def openapi(
                 "pip install 'pegboard[openapi]'"
             ) from None
     return OpenAPIPlugin(settings)
+
+
+def _per_method(
+    generate: OperationIdFunction | Callable[[RouteInfo], str],
+) -> OperationIdFunction:
+    """``generate`` as a function of the route and the method (checked once, here)."""
+    try:
+        parameters = inspect.signature(generate).parameters.values()
+    except (TypeError, ValueError):
+        return generate  # type: ignore[return-value]
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(positional) == 1 and not any(p.kind is p.VAR_POSITIONAL for p in parameters):
+        one = cast("Callable[[RouteInfo], str]", generate)
+        return lambda route, method: one(route)
+    return generate  # type: ignore[return-value]

@@ -255,6 +255,21 @@ def test_routing_options_merge(load_sample: Load):
     assert client.post("/reports/upload", content=b"x" * 100_000).text == "stored"
 
 
+def test_routing_route_wrappers(load_sample: Load):
+    import gzip
+
+    mod = load_sample("docs/src/routing/route_wrappers.py")
+    client = TestClient(mod.app)
+    home = client.get("/")
+    assert home.json() == {"message": "timed"}
+    assert float(home.headers["x-response-time"]) >= 0
+    packed = gzip.compress(b"x" * 1000)
+    sent = client.post("/uploads/", content=packed, headers={"Content-Encoding": "gzip"})
+    assert sent.json() == {"size": 1000}
+    assert client.post("/uploads/", content=b"abc").json() == {"size": 3}
+    assert "x-response-time" not in sent.headers
+
+
 def test_routing_websockets(load_sample: Load):
     mod = load_sample("docs/src/routing/websockets.py")
     with TestClient(mod.app).websocket_connect("/ws/lobby") as ws:

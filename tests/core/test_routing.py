@@ -491,3 +491,13 @@ def test_a_misspelt_option_still_fails_when_the_route_is_defined():
         @app.get("/", status_cod=201)
         async def home() -> None:
             return None
+
+
+def test_route_info_tags_are_the_merged_tags_option() -> None:
+    app = App(tags=["api"])
+    router = Router(prefix="/r", tags=["reports"])
+    router.get("/daily", tags=["daily"])(lambda: None)
+    app.include_router(router)
+    app.get("/untagged")(lambda: None)
+    app.build()
+    assert [route.info.tags for route in app.routes] == [["api", "reports", "daily"], ["api"]]

@@ -168,10 +168,71 @@ def test_indented_imports_keep_their_block():
     assert type(app).__name__ == "App"
 
 
+ROUTE_CLASSES = """
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.routing import APIRoute
+
+
+class Tagged(APIRoute):
+    def get_route_handler(self):
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            response = await original(request)
+            response.headers["x-route"] = self.name
+            return response
+
+        return handler
+
+
+app = FastAPI()
+app.router.route_class = Tagged
+router = APIRouter(route_class=Tagged)
+
+
+@app.get("/")
+def home():
+    return "home"
+
+
+@router.get("/items")
+def items():
+    return []
+
+
+app.include_router(router)
+"""
+
+
+def test_route_classes_become_route_wrappers():
+    ported = port_source(ROUTE_CLASSES)
+    assert "class Tagged(RouteWrapper):" in ported
+    assert 'app.router.route_options["route_wrappers"] = [Tagged]\n' in ported
+    assert "router = Router(route_wrappers=[Tagged])\n" in ported
+    with TestClient(load(ROUTE_CLASSES).app) as client:
+        assert client.get("/").headers["x-route"] == "home"
+        assert client.get("/items").headers["x-route"] == "items"
+
+
+def test_an_api_route_that_is_not_subclassed_is_pegboards_route():
+    source = (
+        "from fastapi import FastAPI\nfrom fastapi.routing import APIRoute\n\n\n"
+        "def route_id(route: APIRoute) -> str:\n    return f'{route.tags[0]}-{route.name}'\n\n\n"
+        "app = FastAPI(generate_unique_id_function=route_id)\n\n\n"
+        "@app.get('/items', tags=['items'])\ndef read():\n    return []\n"
+    )
+    ported = port_source(source)
+    assert "def route_id(route: RouteInfo) -> str:" in ported
+    with TestClient(load(source).app) as client:
+        operations = client.get("/openapi.json").json()["paths"]
+    assert operations["/items"]["get"]["operationId"] == "items-read"
+
+
 @pytest.mark.parametrize(
     "source",
     [
         FASTAPI_STYLE,
+        ROUTE_CLASSES,
         "from fastapi.routing import APIRoute\nfrom fastapi import FastAPI\napp = FastAPI()\n",
         "import fastapi\n",
     ],
@@ -190,7 +251,7 @@ def project_of(tmp_path: Path, files: dict[str, str]) -> Path:
 REFUSALS = {
     "main.py": (
         "from fastapi import FastAPI\n"
-        "from fastapi.routing import APIRoute\n"
+        "from fastapi.routing import APIRoute, APIWebSocketRoute\n"
         "import fastapi.responses\n"
         "\n"
         "app = FastAPI(on_startup=[print])\n"
@@ -208,9 +269,8 @@ def test_each_construct_that_cannot_be_ported_is_reported_with_its_line_and_the_
     project = port_project([project_of(tmp_path, REFUSALS)])
     notes = [note.format("main.py") for file in project.files for note in file.notes]
     assert notes == [
-        "main.py:2: cannot port fastapi.routing.APIRoute: pegboard has no route classes; "
-        "wrap a route's handling in middleware, or a dependency with yield "
-        "(see docs/plugins/di.md)",
+        "main.py:2: cannot port fastapi.routing.APIWebSocketRoute: pegboard has no "
+        "equivalent; see docs/fastapi.md for what to write instead",
         "main.py:3: cannot port import fastapi.responses: import the names you use with "
         "'from fastapi import ...', which is ported",
         "main.py:5: cannot port on_startup=: pass lifespan= instead: an async context "
@@ -221,7 +281,7 @@ def test_each_construct_that_cannot_be_ported_is_reported_with_its_line_and_the_
     # What has an answer is ported; what has none is left as written.
     new = project.files[0].new
     assert "from pegboard import App\n" in new
-    assert "from fastapi.routing import APIRoute\n" in new
+    assert "from fastapi.routing import APIWebSocketRoute\n" in new
 
 
 def test_the_plugins_are_those_the_whole_project_uses(tmp_path: Path):
@@ -273,7 +333,7 @@ def test_check_fails_on_a_construct_that_cannot_be_ported(tmp_path: Path):
     check = CliRunner().invoke(cli, ["port", "--check", str(tmp_path)])
     assert check.exit_code == 1
     assert "would port" not in check.output  # nothing left to change, but refusals remain
-    assert "main.py:4: cannot port fastapi.routing.APIRoute" in check.output
+    assert "cannot port fastapi.routing.APIWebSocketRoute" in check.output
 
 
 SECURED = """

@@ -16,6 +16,7 @@ __all__ = [
     "REFUSED_ATTRIBUTES",
     "REFUSED_KEYWORDS",
     "REFUSED_NAMES",
+    "ROUTE_WRAPPER",
     "plugins_of_module",
 ]
 
@@ -125,13 +126,14 @@ for _name, _cls in (
     # FastAPI re-exports Starlette's middleware modules.
     NAMES[(f"fastapi.middleware.{_name}", _cls)] = (f"starlette.middleware.{_name}", _cls)
 
+# APIRoute: a route wrapper where the module subclasses it (get_route_handler), else
+# the route as pegboard describes it (generate_unique_id_function's argument).
+_add("fastapi.routing", _CORE, "APIRoute", rename={"APIRoute": "RouteInfo"})
+#: What ``APIRoute`` becomes in a module that subclasses it.
+ROUTE_WRAPPER = (_CORE, "RouteWrapper")
+
 #: FastAPI names without a pegboard answer: what to write instead.
-REFUSED_NAMES: dict[str, str] = {
-    "APIRoute": (
-        "pegboard has no route classes; wrap a route's handling in middleware, "
-        "or a dependency with yield (see docs/plugins/di.md)"
-    ),
-}
+REFUSED_NAMES: dict[str, str] = {}
 _REFUSED_DEFAULT = "pegboard has no equivalent; see docs/fastapi.md for what to write instead"
 
 
@@ -209,7 +211,6 @@ APP_KEYWORDS: dict[str, tuple[str, str]] = {
 REFUSED_KEYWORDS: dict[str, str] = {
     "on_startup": "pass lifespan= instead: an async context manager (see docs/lifespan.md)",
     "on_shutdown": "pass lifespan= instead: an async context manager (see docs/lifespan.md)",
-    "route_class": REFUSED_NAMES["APIRoute"],
     "callbacks": "describe callbacks with openapi_extra={'callbacks': {...}} on the route",
     "openapi_prefix": "use root_path= on the App",
 }

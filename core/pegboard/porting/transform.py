@@ -35,6 +35,7 @@ from pegboard.porting.names import (
     PLUGIN_ORDER,
     REFUSED_ATTRIBUTES,
     REFUSED_KEYWORDS,
+    ROUTE_WRAPPER,
     plugins_of_module,
     refusal_of_name,
 )
@@ -236,10 +237,11 @@ def _isort_key(name: str) -> tuple[int, str]:
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
-    def __init__(self, plugins: Iterable[str], compatible: bool) -> None:
+    def __init__(self, plugins: Iterable[str], compatible: bool, bases: set[str]) -> None:
         super().__init__()
         self.plugins = [plugin for plugin in PLUGIN_ORDER if plugin in set(plugins)]
         self.compatible = compatible
+        self.bases = bases  # the names the module's classes subclass
         self.renames: dict[cst.CSTNode, str] = {}  # Name nodes to rename -> new name
         self.app_names: set[cst.CSTNode] = set()  # Name nodes that refer to FastAPI
         self.plugin_locals: dict[str, str] = {}  # plugin factory -> local name
@@ -265,6 +267,8 @@ class _Rewriter(cst.CSTTransformer):
             name = _dotted(alias.name)
             target = NAMES.get((module, name))
             local = alias.evaluated_alias or name
+            if name == "APIRoute" and local in self.bases:
+                target = ROUTE_WRAPPER  # subclassed: a route class becomes a route wrapper
             if target is None:  # scan() reported it
                 result.append(_Import(module, name, local))
                 continue
@@ -321,6 +325,33 @@ class _Rewriter(cst.CSTTransformer):
             trailing_whitespace=original_node.trailing_whitespace,
         )
         return cst.FlattenSentinel(lines)
+
+    # Route classes --------------------------------------------------------------
+
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        # APIRouter(route_class=X): X is a route wrapper now.
+        if updated_node.keyword is None or updated_node.keyword.value != "route_class":
+            return updated_node
+        return updated_node.with_changes(
+            keyword=cst.Name("route_wrappers"),
+            value=cst.List([cst.Element(updated_node.value)]),
+        )
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        # app.router.route_class = X: the routes added from now on get the wrapper.
+        if len(updated_node.targets) != 1:
+            return updated_node
+        target = updated_node.targets[0].target
+        if not (isinstance(target, cst.Attribute) and target.attr.value == "route_class"):
+            return updated_node
+        options = cst.Subscript(
+            value=target.with_changes(attr=cst.Name("route_options")),
+            slice=[cst.SubscriptElement(cst.Index(cst.SimpleString('"route_wrappers"')))],
+        )
+        return updated_node.with_changes(
+            targets=[updated_node.targets[0].with_changes(target=options)],
+            value=cst.List([cst.Element(updated_node.value)]),
+        )
 
     # Names and the app ----------------------------------------------------------
 
@@ -443,8 +474,15 @@ def rewrite(source: str, plugins: Iterable[str], *, compatible: bool = True) -> 
     ``compatible`` also turns on the settings that make a ported app answer and
     document itself as FastAPI did (see ``COMPATIBILITY``).
     """
-    wrapper = MetadataWrapper(cst.parse_module(source))
-    rewriter = _Rewriter(plugins, compatible)
+    tree = cst.parse_module(source)
+    bases = {
+        _dotted(base.value)
+        for node in m.findall(tree, m.ClassDef())
+        if isinstance(node, cst.ClassDef)
+        for base in node.bases
+    }
+    wrapper = MetadataWrapper(tree)
+    rewriter = _Rewriter(plugins, compatible, bases)
     module = wrapper.visit(rewriter)
     unused = {
         local

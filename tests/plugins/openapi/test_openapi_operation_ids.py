@@ -132,3 +132,16 @@ def test_a_shadowed_route_is_left_out_with_a_warning() -> None:
 def test_default_operation_id_is_public() -> None:
     info: Any = RouteInfo(path="/a/{b:int}", endpoint=lambda b: None, name="f")
     assert default_operation_id(info, "DELETE") == "f_a__b__delete"
+
+
+def test_a_function_of_the_route_alone_names_operations_as_fastapis_does() -> None:
+    # FastAPI's generate_unique_id_function takes the route only, and reads its tags.
+    def tagged(route: RouteInfo) -> str:
+        return f"{route.tags[0]}-{route.name}"
+
+    app = App(plugins=[openapi(generate_operation_id=tagged)], tags=["shop"])
+    router = Router(tags=["items"])
+    router.post("/items")(_nothing)
+    app.include_router(router)
+    app.get("/health", name="health")(_nothing)
+    assert _ids(app) == {"POST /items": "shop-_nothing", "GET /health": "shop-health"}
