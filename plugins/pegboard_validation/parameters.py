@@ -174,12 +174,14 @@ def group_resolver(
         model_key: request_key for request_key, model_key, _ in fields if model_key != request_key
     }
     # Unknown query keys and cookies reach the model, so extra="forbid" refuses them.
-    # Not unknown headers: clients and proxies always add some (Host, User-Agent, ...).
-    keep_extra = not header and model.model_config.get("extra") in ("allow", "forbid")
+    # Every header does, as in FastAPI: a model that forbids extras refuses what
+    # clients and proxies add (Host, User-Agent, ...), and errors show all headers.
+    keep_extra = header or model.model_config.get("extra") in ("allow", "forbid")
     adapter = TypeAdapter(model)
     validate = adapter.validator.validate_python
 
-    def gather(ctx: RequestContext) -> dict[str, Any]:
+    def gather(ctx: RequestContext) -> tuple[dict[str, Any], bool]:
+        """The model's input, and whether the request sent any of its own fields."""
         values: Any = (
             ctx.query_params if source == "query" else ctx.headers if header else ctx.cookies
         )
@@ -193,16 +195,18 @@ def group_resolver(
                 value = values.get(request_key)
                 if value is not None:
                     data[model_key] = value
+        sent = bool(data)
         if keep_extra:
             items = values.multi_items() if source == "query" else values.items()
             for key, value in items:  # repeated keys: the first value
                 if key not in known:
                     data.setdefault(key, value)
-        return data
+            sent = sent or (not header and bool(data))
+        return data, sent
 
     def resolve(ctx: RequestContext) -> Any:
-        data = gather(ctx)
-        if not data and not spec.required:
+        data, sent = gather(ctx)
+        if not sent and not spec.required:
             return spec.default if spec.default_factory is None else spec.default_factory()
         try:
             return validate(data)

@@ -371,6 +371,42 @@ def test_model_as_headers_and_cookies(app: App) -> None:
     assert [e["loc"] for e in errors] == [["header", "x-token"], ["cookie", "session_id"]]
 
 
+class StrictHeaders(BaseModel):
+    model_config = {"extra": "forbid"}
+    host: str
+    x_token: str
+
+
+def test_header_models_see_every_header_as_fastapis_do(app: App) -> None:
+    @app.get("/strict")
+    async def strict(headers: Annotated[StrictHeaders, Header()]) -> StrictHeaders:
+        return headers
+
+    @app.get("/lenient")
+    async def lenient(headers: Annotated[CommonHeaders, Header()]) -> CommonHeaders:
+        return headers
+
+    with TestClient(app) as client:
+        client.headers.clear()
+        assert client.get("/strict", headers={"x-token": "t"}).json() == {
+            "host": "testserver",
+            "x_token": "t",
+        }
+        extra = client.get("/strict", headers={"x-token": "t", "tool": "plumbus"}).json()
+        missing = client.get("/lenient", headers={"tool": "plumbus"}).json()
+    assert extra["detail"] == [
+        {
+            "type": "extra_forbidden",
+            "loc": ["header", "tool"],
+            "msg": "Extra inputs are not permitted",
+            "input": "plumbus",
+        }
+    ]
+    # The error's input is what the model was given: every header of the request.
+    assert missing["detail"][0]["loc"] == ["header", "x-token"]
+    assert missing["detail"][0]["input"] == {"host": "testserver", "tool": "plumbus"}
+
+
 def test_an_optional_model_group_is_its_default_when_none_of_its_fields_is_sent(
     app: App,
 ) -> None:
