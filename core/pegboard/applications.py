@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+import warnings
 from collections.abc import (
     AsyncIterator,
     Callable,
@@ -82,7 +83,9 @@ class App(RouteDecorators, Starlette):
     True) sends ``X-Content-Type-Options: nosniff`` with every response that does not
     set it; ``json_server_errors`` (default True) answers an unhandled error with
     ``{"detail": "Internal Server Error"}``, False with Starlette's and FastAPI's
-    plain text; any further keyword is a route option applied to every route (``tags=``,
+    plain text; ``on_startup`` and ``on_shutdown`` (deprecated, as in FastAPI: use
+    ``lifespan``) list functions run after the plugins start and before they stop;
+    any further keyword is a route option applied to every route (``tags=``,
     ``dependencies=``, ...).
     """
 
@@ -101,6 +104,8 @@ class App(RouteDecorators, Starlette):
         response_class: type[Any] = JSONResponse,
         nosniff: bool = True,
         json_server_errors: bool = True,
+        on_startup: Sequence[Callable[[], Any]] | None = None,
+        on_shutdown: Sequence[Callable[[], Any]] | None = None,
         **options: Any,
     ) -> None:
         # Starlette installs the app-wide limit in front of user middleware, so it
@@ -117,6 +122,12 @@ class App(RouteDecorators, Starlette):
         self.root_path = root_path
         self.stash = Stash()
         self._user_lifespan = _as_context(lifespan)
+        #: Deprecated startup and shutdown handlers (``on_startup=``, ``on_event``).
+        self._event_handlers: dict[str, list[Callable[[], Any]]] = {"startup": [], "shutdown": []}
+        for event_type, handlers in (("startup", on_startup), ("shutdown", on_shutdown)):
+            if handlers:
+                _deprecated_events(f"on_{event_type}=")
+                self._event_handlers[event_type].extend(handlers)
         self._built = False
         self._serve: ASGIApp | None = None
         #: The exception handlers, sorted when the app is built.
@@ -356,6 +367,9 @@ class App(RouteDecorators, Starlette):
                     state = {**(state or {}), **router_state}
             self.build()
             await self._start_plugins(stack)
+            for handler in self._event_handlers["startup"]:
+                await _call_handler(handler)
+            stack.push_async_callback(self._run_shutdown_handlers)
             for sub_app in self._mounted_apps():
                 sub_state = await stack.enter_async_context(
                     sub_app.router.lifespan_context(sub_app)
@@ -363,6 +377,38 @@ class App(RouteDecorators, Starlette):
                 if sub_state:
                     state = {**(state or {}), **sub_state}
             yield state
+
+    def on_event(self, event_type: str) -> Callable[[F], F]:
+        """Deprecated, as in FastAPI and Starlette: run a function at startup or shutdown.
+
+        ``event_type`` is ``"startup"`` or ``"shutdown"``. The handlers run after the
+        plugins started, in order, and before they stop. Prefer ``lifespan=``, an
+        async context manager (see the lifespan guide); this warns with a
+        ``DeprecationWarning``, as FastAPI's does.
+        """
+        _deprecated_events(".on_event()")
+
+        def decorator(func: F) -> F:
+            self._add_event_handler(event_type, func)
+            return func
+
+        return decorator
+
+    def add_event_handler(self, event_type: str, func: Callable[[], Any]) -> None:
+        """Deprecated: :meth:`on_event` without the decorator."""
+        _deprecated_events(".add_event_handler()")
+        self._add_event_handler(event_type, func)
+
+    def _add_event_handler(self, event_type: str, func: Callable[[], Any]) -> None:
+        if event_type not in self._event_handlers:
+            raise ValueError(
+                f"Unknown event {event_type!r}: the events are 'startup' and 'shutdown'."
+            )
+        self._event_handlers[event_type].append(func)
+
+    async def _run_shutdown_handlers(self) -> None:
+        for handler in self._event_handlers["shutdown"]:
+            await _call_handler(handler)
 
     async def _start_plugins(self, stack: AsyncExitStack) -> None:
         # Through pluggy, one plugin at a time, so that tryfirst/trylast order them,
@@ -403,6 +449,21 @@ def _apply_root_path(scope: Scope, root_path: str) -> None:
         scope["path"] = root_path + scope["path"]
         if "raw_path" in scope and scope["raw_path"] is not None:
             scope["raw_path"] = root_path.encode() + scope["raw_path"]
+
+
+def _deprecated_events(what: str) -> None:
+    warnings.warn(
+        f"{what} is deprecated (as in FastAPI and Starlette): pass lifespan=, an async "
+        "context manager that sets up before its yield and cleans up after it.",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
+async def _call_handler(handler: Callable[[], Any]) -> None:
+    result = handler()
+    if inspect.isawaitable(result):
+        await result
 
 
 @overload

@@ -497,6 +497,14 @@ def test_lifespan_order(load_sample: Load):
     ]
 
 
+def test_lifespan_deprecated_events(load_sample: Load):
+    with pytest.warns(DeprecationWarning, match="on_event"):
+        mod = load_sample("docs/src/lifespan/events.py")
+    with TestClient(mod.app) as client:
+        assert client.get("/items/foo").json() == "Fighters"
+    assert mod.items == {}
+
+
 def test_lifespan_failing_startup(load_sample: Load):
     mod = load_sample("docs/src/lifespan/failing.py")
     with pytest.raises(StartupError) as info, TestClient(mod.app):

@@ -308,3 +308,37 @@ def test_a_build_failure_is_reported_to_the_server_as_a_failed_startup() -> None
         asyncio.run(app(scope, receive, send))
     assert [m["type"] for m in sent] == ["lifespan.startup.failed"]
     assert str(sent[0]["message"]).startswith("RouteDefinitionError: ")
+
+
+def test_deprecated_startup_and_shutdown_handlers_run_around_the_app_and_warn() -> None:
+    calls: list[str] = []
+
+    async def opened() -> None:
+        calls.append("on_startup")
+
+    with pytest.warns(DeprecationWarning, match="lifespan="):
+        app = App(on_startup=[opened], on_shutdown=[lambda: calls.append("on_shutdown")])
+    with pytest.warns(DeprecationWarning, match=r"\.on_event\(\) is deprecated"):
+
+        @app.on_event("startup")
+        def ready() -> None:
+            calls.append("on_event startup")
+
+    with pytest.warns(DeprecationWarning, match="on_event"):
+
+        @app.on_event("shutdown")
+        async def bye() -> None:
+            calls.append("on_event shutdown")
+
+    @app.get("/")
+    async def home() -> list[str]:
+        return list(calls)
+
+    with TestClient(app) as client:
+        assert client.get("/").json() == ["on_startup", "on_event startup"]
+    assert calls[2:] == ["on_shutdown", "on_event shutdown"]
+    with (
+        pytest.warns(DeprecationWarning, match="on_event"),
+        pytest.raises(ValueError, match="'startup'"),
+    ):
+        app.on_event("started")(ready)

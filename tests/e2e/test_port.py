@@ -254,9 +254,9 @@ REFUSALS = {
         "from fastapi.routing import APIRoute, APIWebSocketRoute\n"
         "import fastapi.responses\n"
         "\n"
-        "app = FastAPI(on_startup=[print])\n"
+        "app = FastAPI(openapi_prefix='/api')\n"
         "\n"
-        "@app.on_event('shutdown')\n"
+        "app.openapi_schema = None\n"
         "def bye():\n"
         "    pass\n"
     ),
@@ -273,10 +273,10 @@ def test_each_construct_that_cannot_be_ported_is_reported_with_its_line_and_the_
         "equivalent; see docs/fastapi.md for what to write instead",
         "main.py:3: cannot port import fastapi.responses: import the names you use with "
         "'from fastapi import ...', which is ported",
-        "main.py:5: cannot port on_startup=: pass lifespan= instead: an async context "
-        "manager (see docs/lifespan.md)",
-        "main.py:7: cannot port .on_event: pass lifespan= instead: an async context "
-        "manager (see docs/lifespan.md)",
+        "main.py:5: cannot port openapi_prefix=: use root_path= on the App",
+        "main.py:7: cannot port .openapi_schema: the document is built by the openapi "
+        "plugin: change it with openapi(...) options or the pegboard_openapi hooks "
+        "(see docs/plugins/openapi.md)",
     ]
     # What has an answer is ported; what has none is left as written.
     new = project.files[0].new
@@ -453,3 +453,16 @@ def test_the_compatibility_settings_answer_as_fastapi_where_pegboard_chose_other
     assert [status for status, _, _ in own] == [415, 415, 401, 500]
     assert own[2][2] == 'Basic charset="UTF-8"'
     assert own[3][1] == '{"detail":"Internal Server Error"}'
+
+
+def test_deprecated_startup_handlers_are_kept_and_run():
+    source = (
+        "from fastapi import FastAPI\n\nitems = {}\napp = FastAPI()\n\n\n"
+        "@app.on_event('startup')\nasync def fill():\n    items['a'] = 1\n\n\n"
+        "@app.get('/items')\nasync def read():\n    return items\n"
+    )
+    assert "@app.on_event('startup')" in port_source(source)
+    with pytest.warns(DeprecationWarning, match="lifespan="):
+        app = load(source).app
+    with TestClient(app) as client:
+        assert client.get("/items").json() == {"a": 1}

@@ -209,15 +209,12 @@ APP_KEYWORDS: dict[str, tuple[str, str]] = {
 
 #: Keywords (on FastAPI(), APIRouter() or a route) without a pegboard answer.
 REFUSED_KEYWORDS: dict[str, str] = {
-    "on_startup": "pass lifespan= instead: an async context manager (see docs/lifespan.md)",
-    "on_shutdown": "pass lifespan= instead: an async context manager (see docs/lifespan.md)",
     "callbacks": "describe callbacks with openapi_extra={'callbacks': {...}} on the route",
     "openapi_prefix": "use root_path= on the App",
 }
 
 #: ``x.attribute`` uses without a pegboard answer.
 REFUSED_ATTRIBUTES: dict[str, str] = {
-    "on_event": "pass lifespan= instead: an async context manager (see docs/lifespan.md)",
     "openapi_schema": (
         "the document is built by the openapi plugin: change it with openapi(...) options "
         "or the pegboard_openapi hooks (see docs/plugins/openapi.md)"
