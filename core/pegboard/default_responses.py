@@ -8,6 +8,7 @@ Registered ``trylast``, so a plugin such as validation can serialize through mod
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response, StreamingResponse
@@ -24,7 +25,21 @@ if TYPE_CHECKING:
 
 
 def default_status(route: RouteInfo) -> int:
-    return route.status_code if route.status_code is not None else 200
+    """The route's ``status_code``, else its response class's own default, else 200.
+
+    A ``RedirectResponse`` route answers 307 unless told otherwise, as in FastAPI.
+    """
+    if route.status_code is not None:
+        return route.status_code
+    response_class = route.response_class
+    if response_class is not None:
+        try:
+            parameter = inspect.signature(response_class).parameters.get("status_code")
+        except (TypeError, ValueError):
+            parameter = None
+        if parameter is not None and isinstance(parameter.default, int):
+            return parameter.default
+    return 200
 
 
 @hookimpl(trylast=True)

@@ -354,6 +354,8 @@ def test_handlers_response_class(load_sample: Load):
     assert about.headers["content-type"].startswith("text/html")
     assert about.text == "<h1>About</h1>"
     assert client.get("/pages/about.json").json() == {"title": "About"}
+    moved = client.get("/docs", follow_redirects=False)
+    assert (moved.status_code, moved.headers["location"]) == (307, "https://example.com/docs")
 
 
 def test_handlers_response_parameter(load_sample: Load):

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from starlette.testclient import TestClient
 
-from pegboard import ServerSentEvent
+from pegboard import App, RedirectResponse, ServerSentEvent
 
 
 def test_event_fields_in_wire_order():
@@ -32,3 +33,21 @@ def test_comment_only_event_is_a_keepalive():
 def test_invalid_events_are_refused(kwargs: dict[str, object], message: str):
     with pytest.raises(ValueError, match=message):
         ServerSentEvent(**kwargs)  # type: ignore[arg-type]
+
+
+def test_a_response_class_with_its_own_default_status_answers_with_it() -> None:
+    app = App()
+
+    @app.get("/go", response_class=RedirectResponse)
+    async def go() -> str:
+        return "https://example.com/"
+
+    @app.get("/moved", response_class=RedirectResponse, status_code=301)
+    async def moved() -> str:
+        return "https://example.com/"
+
+    client = TestClient(app)
+    found = client.get("/go", follow_redirects=False)
+    moved_response = client.get("/moved", follow_redirects=False)
+    assert (found.status_code, found.headers["location"]) == (307, "https://example.com/")
+    assert moved_response.status_code == 301

@@ -1,4 +1,4 @@
-from pegboard import App, HTMLResponse, PlainTextResponse, Router
+from pegboard import App, HTMLResponse, PlainTextResponse, RedirectResponse, Router
 
 app = App(response_class=PlainTextResponse)  # the default for every route
 
@@ -19,6 +19,11 @@ async def about() -> str:
 @pages.get("/about.json", response_class=None)  # None: back to JSON
 async def about_json() -> dict[str, str]:
     return {"title": "About"}
+
+
+@app.get("/docs", response_class=RedirectResponse)  # 307, the class's own default
+async def docs() -> str:
+    return "https://example.com/docs"
 
 
 app.include_router(pages)
