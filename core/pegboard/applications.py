@@ -26,6 +26,7 @@ from typing import Any, TypeVar, overload
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, ExceptionHandler, Lifespan, Receive, Scope, Send
@@ -377,6 +378,24 @@ class App(RouteDecorators, Starlette):
                 if sub_state:
                     state = {**(state or {}), **sub_state}
             yield state
+
+    def middleware(self, middleware_type: str) -> Callable[[F], F]:
+        """Add ``async def dispatch(request, call_next)`` as HTTP middleware.
+
+        As FastAPI's ``@app.middleware("http")`` (and Starlette's before 1.0): the
+        function becomes a ``BaseHTTPMiddleware`` added with :meth:`add_middleware`,
+        so it wraps the whole app, and it must be added before the app starts.
+        """
+        if middleware_type != "http":
+            raise ValueError(
+                f"Only 'http' middleware can be added this way, not {middleware_type!r}."
+            )
+
+        def decorator(func: F) -> F:
+            self.add_middleware(BaseHTTPMiddleware, dispatch=func)
+            return func
+
+        return decorator
 
     def on_event(self, event_type: str) -> Callable[[F], F]:
         """Deprecated, as in FastAPI and Starlette: run a function at startup or shutdown.

@@ -532,6 +532,15 @@ def test_starlette_middleware(load_sample: Load):
     assert bad_host.status_code == 400
 
 
+def test_starlette_middleware_function(load_sample: Load):
+    mod = load_sample("docs/src/starlette/middleware_function.py")
+    client = TestClient(mod.app)
+    for path in ("/", "/missing"):
+        assert float(client.get(path).headers["x-process-time"]) >= 0
+    with pytest.raises(ValueError, match="'http'"):
+        mod.app.middleware("websocket")
+
+
 def test_starlette_routes(load_sample: Load):
     mod = load_sample("docs/src/starlette/routes.py")
     client = TestClient(mod.app)
