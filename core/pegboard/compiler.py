@@ -326,7 +326,7 @@ def _http_endpoint(
         except BaseException as exc:
             # Teardowns see the failure so they can roll back. Even if one swallows
             # it, it is re-raised: teardown cannot turn a failure into success.
-            await ctx.unwind(exc)
+            exc = await _unwound(ctx, exc)
             if notify is not None:
                 notify.finish(ctx.connection, None, exc)
             if isinstance(exc, ClientDisconnect):
@@ -475,6 +475,22 @@ def _wrapped_endpoint(
             notify.finish(request, response, None)
 
     return endpoint
+
+
+async def _unwound(ctx: RequestContext, exc: BaseException) -> BaseException:
+    """Unwind ``ctx`` with ``exc``; the failure to answer, which a teardown may replace.
+
+    A teardown that answers the failure with an error of its own (an HTTPException
+    raised in a ``yield`` dependency's ``except`` block) turns the request into that
+    error, as in FastAPI.
+    """
+    try:
+        await ctx.unwind(exc)
+    except Exception as raised:
+        if not isinstance(exc, Exception) or isinstance(exc, ClientDisconnect):
+            raise
+        return raised
+    return exc
 
 
 async def _send_guarded(

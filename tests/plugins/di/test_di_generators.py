@@ -131,6 +131,30 @@ def test_a_generator_that_swallows_the_error_does_not_turn_it_into_success():
         assert client.get("/").status_code == 418
 
 
+class OwnerError(Exception):
+    pass
+
+
+@pytest.mark.parametrize("scope", ["request", "function"])
+def test_a_generator_may_answer_the_failure_with_an_error_of_its_own(scope: Any):
+    # FastAPI's pattern: translate a domain error into an HTTP one in the except block.
+    def owner() -> Iterator[str]:
+        try:
+            yield "Rick"
+        except OwnerError as exc:
+            raise HTTPException(400, f"Owner error: {exc}") from exc
+
+    app = App(plugins=[di()])
+
+    @app.get("/")
+    async def handler(name: str = Depends(owner, scope=scope)) -> str:
+        raise OwnerError(name)
+
+    with TestClient(app) as client:
+        response = client.get("/")
+    assert (response.status_code, response.json()) == (400, {"detail": "Owner error: Rick"})
+
+
 def test_failing_setup_tears_down_what_was_already_set_up():
     events: list[str] = []
 
