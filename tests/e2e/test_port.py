@@ -466,3 +466,45 @@ def test_deprecated_startup_handlers_are_kept_and_run():
         app = load(source).app
     with TestClient(app) as client:
         assert client.get("/items").json() == {"a": 1}
+
+
+DOCS_PAGES = """
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+
+app = FastAPI(title="Shop", docs_url=None, redoc_url=None)
+
+
+@app.get("/docs", include_in_schema=False)
+async def docs():
+    return get_swagger_ui_html(
+        openapi_url=app.openapi_url,
+        title=app.title + " - Swagger UI",
+        oauth2_redirect_url=app.swagger_ui_oauth2_redirect_url,
+        swagger_js_url="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js",
+        swagger_css_url="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css",
+    )
+
+
+@app.get("/redoc", include_in_schema=False)
+async def redoc():
+    return get_redoc_html(openapi_url=app.openapi_url, title=app.title, with_google_fonts=False)
+"""
+
+
+def test_the_apps_settings_and_fastapis_docs_page_functions_are_ported():
+    ported = port_source(DOCS_PAGES)
+    # app.title and the like: what FastAPI(...) was given, or FastAPI's default.
+    assert 'title="Shop" + " - Swagger UI",' in ported
+    assert 'oauth2_redirect_url="/docs/oauth2-redirect",' in ported
+    # The files' folder is where pegboard's page finds them.
+    assert 'assets_url="https://unpkg.com/swagger-ui-dist@5",\n' in ported
+    assert "with_google_fonts" not in ported
+    assert port_source(ported) == ported
+    with TestClient(load(DOCS_PAGES).app) as client:
+        swagger = client.get("/docs").text
+        redoc = client.get("/redoc").text
+    assert 'src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"' in swagger
+    assert 'href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"' in swagger
+    assert "<title>Shop - Swagger UI</title>" in swagger
+    assert "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js" in redoc

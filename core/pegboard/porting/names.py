@@ -8,8 +8,10 @@ each construct without an answer to the sentence the porter prints instead.
 from __future__ import annotations
 
 __all__ = [
+    "APP_ATTRIBUTES",
     "APP_KEYWORDS",
     "COMPATIBILITY",
+    "DOCS_PAGE_CALLS",
     "NAMES",
     "PLUGIN_MODULES",
     "PLUGIN_ORDER",
@@ -220,4 +222,42 @@ REFUSED_ATTRIBUTES: dict[str, str] = {
         "or the pegboard_openapi hooks (see docs/plugins/openapi.md)"
     ),
     "webhooks": "pass openapi(webhooks={...}) (see docs/plugins/openapi.md)",
+}
+
+#: ``app.<attribute>`` of a ``FastAPI(...)`` app: the keyword it comes from, and
+#: FastAPI's default. The porter writes the value in its place.
+APP_ATTRIBUTES: dict[str, str] = {
+    "title": '"FastAPI"',
+    "version": '"0.1.0"',
+    "openapi_url": '"/openapi.json"',
+    "docs_url": '"/docs"',
+    "redoc_url": '"/redoc"',
+    "swagger_ui_oauth2_redirect_url": '"/docs/oauth2-redirect"',
+}
+
+#: FastAPI's docs page functions: (their keyword -> pegboard's), the asset file whose
+#: folder becomes ``assets_url=``, and FastAPI's default folder for it.
+DOCS_PAGE_CALLS: dict[str, tuple[dict[str, str], dict[str, str], str]] = {
+    "get_swagger_ui_html": (
+        {
+            "openapi_url": "openapi_url",
+            "title": "title",
+            "oauth2_redirect_url": "oauth2_redirect_url",
+            "init_oauth": "init_oauth",
+            "swagger_ui_parameters": "config",
+            "swagger_favicon_url": "favicon_url",
+        },
+        {"swagger_js_url": "swagger-ui-bundle.js", "swagger_css_url": "swagger-ui.css"},
+        "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5",
+    ),
+    "get_redoc_html": (
+        {"openapi_url": "openapi_url", "title": "title", "redoc_favicon_url": "favicon_url"},
+        {"redoc_js_url": "redoc.standalone.js"},
+        "https://cdn.jsdelivr.net/npm/redoc@2/bundles",
+    ),
+    "get_swagger_ui_oauth2_redirect_html": (
+        {},
+        {},
+        "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5",
+    ),
 }

@@ -28,8 +28,10 @@ from libcst.metadata import (
 
 from pegboard.porting import Note
 from pegboard.porting.names import (
+    APP_ATTRIBUTES,
     APP_KEYWORDS,
     COMPATIBILITY,
+    DOCS_PAGE_CALLS,
     NAMES,
     PLUGIN_MODULES,
     PLUGIN_ORDER,
@@ -237,11 +239,20 @@ def _isort_key(name: str) -> tuple[int, str]:
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
-    def __init__(self, plugins: Iterable[str], compatible: bool, bases: set[str]) -> None:
+    def __init__(
+        self,
+        plugins: Iterable[str],
+        compatible: bool,
+        bases: set[str],
+        apps: dict[str, dict[str, str]],
+    ) -> None:
         super().__init__()
         self.plugins = [plugin for plugin in PLUGIN_ORDER if plugin in set(plugins)]
         self.compatible = compatible
         self.bases = bases  # the names the module's classes subclass
+        self.apps = apps  # variable -> its FastAPI(...) keywords, as code
+        self.targets: set[cst.CSTNode] = set()  # attributes assigned to
+        self.docs_calls: dict[cst.CSTNode, str] = {}  # get_swagger_ui_html & co, used
         self.renames: dict[cst.CSTNode, str] = {}  # Name nodes to rename -> new name
         self.app_names: set[cst.CSTNode] = set()  # Name nodes that refer to FastAPI
         self.plugin_locals: dict[str, str] = {}  # plugin factory -> local name
@@ -275,6 +286,9 @@ class _Rewriter(cst.CSTTransformer):
             if alias.asname is None and target[1] != name and target[1] not in taken:
                 self._rename(scope, node, name, target[1])
                 local = target[1]
+            if name in DOCS_PAGE_CALLS:
+                for reference in self._references(scope, node, name):
+                    self.docs_calls[reference] = name
             if name == "FastAPI" and module == "fastapi":
                 self._mark_app(scope, node, name)
                 result += self._plugin_imports(taken)
@@ -326,6 +340,54 @@ class _Rewriter(cst.CSTTransformer):
         )
         return cst.FlattenSentinel(lines)
 
+    # The app's settings and FastAPI's docs pages --------------------------------
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.targets.add(node.target)
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        # app.title, app.openapi_url, ...: what FastAPI(...) was given, or its default.
+        value = original_node.value
+        if original_node in self.targets or not isinstance(value, cst.Name):
+            return updated_node
+        settings = self.apps.get(value.value)
+        default = APP_ATTRIBUTES.get(original_node.attr.value)
+        if settings is None or default is None:
+            return updated_node
+        return cst.parse_expression(settings.get(original_node.attr.value, default))
+
+    def _docs_page_call(self, name: str, updated: cst.Call) -> cst.BaseExpression:
+        renamed, files, default_folder = DOCS_PAGE_CALLS[name]
+        args: list[cst.Arg] = []
+        folder: str | None = default_folder
+        for arg in updated.args:
+            keyword = arg.keyword.value if arg.keyword else None
+            if keyword in files:
+                url = _string_value(arg.value)
+                name = files[keyword]
+                if url is None or not url.endswith("/" + name):
+                    return updated  # not a file the porter can place: left as written
+                found = url[: -len(name) - 1]
+                if folder not in (default_folder, found):
+                    return updated  # the files are in different folders
+                folder = found
+            elif keyword in renamed:
+                args.append(arg.with_changes(keyword=cst.Name(renamed[keyword])))
+            elif keyword != "with_google_fonts":  # pegboard's pages load no web fonts
+                args.append(arg)
+        assets = cst.Arg(
+            cst.SimpleString(repr(folder).replace("'", '"')),
+            keyword=cst.Name("assets_url"),
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+            comma=updated.args[-1].comma if updated.args else cst.MaybeSentinel.DEFAULT,
+        )
+        if args and args[-1].comma is cst.MaybeSentinel.DEFAULT:
+            comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            args[-1] = args[-1].with_changes(comma=comma)
+        return updated.with_changes(args=[*args, assets])
+
     # Route classes --------------------------------------------------------------
 
     def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
@@ -360,7 +422,10 @@ class _Rewriter(cst.CSTTransformer):
         return updated_node.with_changes(value=new) if new else updated_node
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if original_node.func not in self.app_names:
+        func = original_node.func
+        if func in self.docs_calls:
+            return self._docs_page_call(self.docs_calls[func], updated_node)
+        if func not in self.app_names:
             return updated_node
         return self._app_call(original_node, updated_node)
 
@@ -481,8 +546,22 @@ def rewrite(source: str, plugins: Iterable[str], *, compatible: bool = True) -> 
         if isinstance(node, cst.ClassDef)
         for base in node.bases
     }
+    apps: dict[str, dict[str, str]] = {}
+    code = cst.Module(body=[]).code_for_node
+    for assign in m.findall(tree, m.Assign(value=m.Call())):
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            continue
+        target, call = assign.targets[0].target, assign.value
+        if (
+            isinstance(target, cst.Name)
+            and isinstance(call, cst.Call)
+            and _dotted(call.func) in ("FastAPI", "fastapi.FastAPI")
+        ):
+            apps[target.value] = {
+                arg.keyword.value: code(arg.value) for arg in call.args if arg.keyword
+            }
     wrapper = MetadataWrapper(tree)
-    rewriter = _Rewriter(plugins, compatible, bases)
+    rewriter = _Rewriter(plugins, compatible, bases, apps)
     module = wrapper.visit(rewriter)
     unused = {
         local
