@@ -22,7 +22,15 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated, Any, Literal, Union
 
 import attrs
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+)
 from pydantic_core import from_json
 from starlette.routing import compile_path
 
@@ -225,8 +233,12 @@ class BodyPlan:
         definitions: dict[str, Any] = {}
         for index, field in enumerate(fields):
             marker = field.marker
+            choices = marker.validation_alias if marker is not None else None
             extra: dict[str, Any] = {
-                "alias": field.key,
+                # AliasChoices: each of its names is read, the first one documented.
+                "validation_alias" if isinstance(choices, AliasChoices) else "alias": (
+                    choices if isinstance(choices, AliasChoices) else field.key
+                ),
                 "title": (marker.title if marker else None) or field.name.replace("_", " ").title(),
                 "description": marker.description if marker else None,
                 "examples": marker.examples if marker else None,

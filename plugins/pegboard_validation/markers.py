@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic.fields import FieldInfo
 
 from pegboard import EMPTY, Marker
@@ -43,6 +43,7 @@ class Param(Marker):
         "json_schema_extra",
         "openapi_examples",
         "title",
+        "validation_alias",
     )
 
     def __init__(
@@ -51,6 +52,7 @@ class Param(Marker):
         *,
         default_factory: Callable[[], Any] | None = None,
         alias: str | None = None,
+        validation_alias: str | AliasChoices | None = None,
         title: str | None = None,
         description: str | None = None,
         gt: float | None = None,
@@ -77,6 +79,14 @@ class Param(Marker):
         self.default = EMPTY if default is ... else default
         self.default_factory = default_factory
         self.alias = alias
+        self.validation_alias = validation_alias
+        if isinstance(validation_alias, AliasChoices):
+            for choice in validation_alias.choices:
+                if not isinstance(choice, str):
+                    raise TypeError(
+                        f"{type(self).__name__}(validation_alias=AliasChoices(...)) takes "
+                        f"names, not {choice!r}: a parameter is one key, not a path."
+                    )
         self.title = title
         self.description = description
         given = {
@@ -101,6 +111,16 @@ class Param(Marker):
         self.deprecated = deprecated
         self.include_in_schema = include_in_schema
         self.json_schema_extra = json_schema_extra
+
+    @property
+    def request_keys(self) -> tuple[str, ...]:
+        """The keys ``validation_alias`` reads, in order; empty when it is not given."""
+        given = self.validation_alias
+        if given is None:
+            return ()
+        if isinstance(given, str):
+            return (given,)
+        return tuple(str(choice) for choice in given.choices)
 
     @property
     def has_default(self) -> bool:

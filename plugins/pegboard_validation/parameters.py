@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import AliasChoices, BaseModel, TypeAdapter, ValidationError
 
 from pegboard import EMPTY, RequestContext, RequestValidationError, Resolver
 from pegboard.descriptions import Description, JsonSchema, ParameterDescription, Schema
@@ -40,6 +40,7 @@ class ValueSpec:
     default: Any
     default_factory: Callable[[], Any] | None
     marker: Param | None
+    alternatives: tuple[str, ...] = ()  # AliasChoices: keys tried after ``key``
 
 
 def _fetch(source: str, key: str, many: bool) -> Fetch:
@@ -78,6 +79,10 @@ def value_resolver(
     validate = None if spec.plain_str and not many else adapter.validator.validate_python
     loc = (spec.source, spec.key)
     required, default, factory = spec.required, spec.default, spec.default_factory
+    if spec.alternatives:
+        return _choices_resolver(
+            spec, many, validate, registry.register(adapter, "validation"), registry, extra
+        )
 
     def resolve(ctx: RequestContext) -> Any:
         raw = fetch(ctx)
@@ -93,6 +98,36 @@ def value_resolver(
             raise RequestValidationError(located_errors(exc, loc)) from None
 
     description = _describe(spec, registry.register(adapter, "validation"), registry)
+    return Resolver(resolve, is_async=False, describes=(description, *extra), label=spec.source)
+
+
+def _choices_resolver(
+    spec: ValueSpec,
+    many: bool,
+    validate: Callable[[Any], Any] | None,
+    schema: Schema,
+    registry: SchemaRegistry,
+    extra: tuple[Description, ...],
+) -> Resolver:
+    """``validation_alias=AliasChoices(...)``: the first key the request has is read."""
+    fetches = [(key, _fetch(spec.source, key, many)) for key in (spec.key, *spec.alternatives)]
+    missing = (spec.source, spec.key)
+
+    def resolve(ctx: RequestContext) -> Any:
+        found = next(((k, raw) for k, fetch in fetches if (raw := fetch(ctx)) is not None), None)
+        if found is None:
+            if spec.required:
+                raise RequestValidationError([missing_error(missing)])
+            return spec.default if spec.default_factory is None else spec.default_factory()
+        key, raw = found
+        if validate is None:
+            return raw
+        try:
+            return validate(raw)
+        except ValidationError as exc:
+            raise RequestValidationError(located_errors(exc, (spec.source, key))) from None
+
+    description = _describe(spec, schema, registry)
     return Resolver(resolve, is_async=False, describes=(description, *extra), label=spec.source)
 
 
@@ -161,17 +196,28 @@ def group_resolver(
     """A resolver that gathers a model's fields from one source and validates them."""
     source, model = spec.source, spec.model
     header = source == "header"
-    fields: list[tuple[str, str, bool]] = []  # (request key, model key, many)
+    # Per field: its (request key, model key) choices, tried in order, and whether it
+    # reads repeated keys. A field has several with validation_alias=AliasChoices(...).
+    fields: list[tuple[tuple[tuple[str, str], ...], bool, str]] = []
     for field_name, field in model.model_fields.items():
-        alias = field.validation_alias if isinstance(field.validation_alias, str) else field.alias
-        request_key = _request_key(source, spec.marker, field_name, alias)
-        if header:
-            request_key = request_key.lower()
+        given = field.validation_alias
+        if isinstance(given, AliasChoices):
+            names = [str(c) for c in given.choices if isinstance(c, str)]
+        else:
+            names = [given if isinstance(given, str) else field.alias or field_name]
+        choices = []
+        for name in names:
+            alias = None if name == field_name else name
+            request_key = _request_key(source, spec.marker, field_name, alias)
+            choices.append((request_key.lower() if header else request_key, name))
         many = source in ("query", "header") and is_sequence_type(field.annotation)
-        fields.append((request_key, alias or field_name, many))
-    known = {request_key for request_key, _, _ in fields}
+        fields.append((tuple(choices), many, field_name))
+    known = {request_key for choices, _, _ in fields for request_key, _ in choices}
     renamed = {
-        model_key: request_key for request_key, model_key, _ in fields if model_key != request_key
+        model_key: request_key
+        for choices, _, _ in fields
+        for request_key, model_key in choices
+        if model_key != request_key
     }
     # Unknown query keys and cookies reach the model, so extra="forbid" refuses them.
     # Every header does, as in FastAPI: a model that forbids extras refuses what
@@ -186,15 +232,13 @@ def group_resolver(
             ctx.query_params if source == "query" else ctx.headers if header else ctx.cookies
         )
         data: dict[str, Any] = {}
-        for request_key, model_key, many in fields:
-            if many:
-                found = values.getlist(request_key)
-                if found:
-                    data[model_key] = found
-            else:
-                value = values.get(request_key)
-                if value is not None:
-                    data[model_key] = value
+        for choices, many, _ in fields:
+            for request_key, model_key in choices:
+                value = values.getlist(request_key) if many else values.get(request_key)
+                if value is None or (many and not value):
+                    continue
+                data[model_key] = value
+                break
         sent = bool(data)
         if keep_extra:
             items = values.multi_items() if source == "query" else values.items()
@@ -220,8 +264,8 @@ def group_resolver(
 
     model_schema = registry.register(adapter, "validation")
     descriptions = [
-        _describe_field(spec, registry, model_schema, model_key, request_key)
-        for request_key, model_key, _ in fields
+        _describe_field(spec, registry, model_schema, field_name, *choices[0])
+        for choices, _, field_name in fields
     ]
     return Resolver(resolve, is_async=False, describes=(*descriptions, *extra), label=source)
 
@@ -230,10 +274,11 @@ def _describe_field(
     spec: GroupSpec,
     registry: SchemaRegistry,
     model_schema: Schema,
-    model_key: str,
+    field_name: str,
     request_key: str,
+    model_key: str,
 ) -> ParameterDescription:
-    field = next(f for name, f in spec.model.model_fields.items() if (f.alias or name) == model_key)
+    field = spec.model.model_fields[field_name]
 
     def property_schema(schema: JsonSchema, definitions: Any) -> JsonSchema:
         ref = schema.get("$ref", "")

@@ -335,6 +335,8 @@ def _source(route: RouteInfo, param: ParamInfo, marker: Param | None, key: str) 
 
 
 def _key(param: ParamInfo, marker: Param | None) -> str:
+    if marker is not None and marker.request_keys:
+        return marker.request_keys[0]  # validation_alias: the name it is read by
     if marker is not None and marker.alias is not None:
         return marker.alias
     if isinstance(marker, Header) and marker.convert_underscores:
@@ -400,5 +402,6 @@ def _build(state: _AppState, route: RouteInfo, param: ParamInfo, marker: Param |
         default=default,
         default_factory=factory,
         marker=marker,
+        alternatives=marker.request_keys[1:] if marker is not None else (),
     )
     return value_resolver(spec, state.registry, extra)

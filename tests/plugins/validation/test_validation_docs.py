@@ -185,6 +185,15 @@ def test_form_model(load_sample: Load) -> None:
         assert [e["loc"] for e in no_file] == [["body", "avatar"]]
 
 
+def test_aliases(load_sample: Load) -> None:
+    mod = load_sample("docs/src/validation/aliases.py")
+    with client_for(mod) as client:
+        assert client.get("/search?search=pegs").json() == {"q": "pegs"}
+        assert client.get("/search?q=pegs").json() == {"q": "pegs"}
+        assert client.get("/search").json()["detail"][0]["loc"] == ["query", "q"]
+        assert client.get("/items?page_size=5").json() == {"limit": 5}
+
+
 def test_form_unions(load_sample: Load) -> None:
     mod = load_sample("docs/src/validation/form_unions.py")
     with client_for(mod) as client:

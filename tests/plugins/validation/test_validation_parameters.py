@@ -9,12 +9,12 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 import pytest
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, AliasPath, BaseModel, Field
 from starlette.websockets import WebSocketDisconnect
 
 from pegboard import App, BackgroundTasks, Request, Response, WebSocket
 from pegboard.testing import TestClient
-from pegboard_validation import Cookie, Header, Path, Query
+from pegboard_validation import Body, Cookie, Header, Path, Query
 
 
 class Color(enum.Enum):
@@ -491,3 +491,49 @@ def test_websocket_invalid_parameters_close_with_1008(app: App) -> None:
         pass  # pragma: no cover
     assert info.value.code == 1008
     assert "path" in info.value.reason
+
+
+class Paging(BaseModel):
+    limit: int = Field(10, validation_alias=AliasChoices("limit", "page_size"))
+
+
+def test_validation_alias_and_alias_choices_name_what_a_parameter_reads(app: App) -> None:
+    @app.get("/items")
+    async def items(
+        q: Annotated[str | None, Query(validation_alias=AliasChoices("q", "search"))] = None,
+        n: Annotated[int, Query(validation_alias="num")] = 1,
+        token: Annotated[str, Header(validation_alias=AliasChoices("x-token", "x-key"))] = "",
+    ) -> dict[str, object]:
+        return {"q": q, "n": n, "token": token}
+
+    @app.get("/paged")
+    async def paged(paging: Annotated[Paging, Query()]) -> Paging:
+        return paging
+
+    @app.post("/sum")
+    async def add(
+        a: Annotated[int, Body(validation_alias=AliasChoices("a", "alpha"))],
+        b: Annotated[int, Body()],
+    ) -> int:
+        return a + b
+
+    with TestClient(app) as client:
+        assert client.get("/items?search=x&num=3", headers={"x-key": "k"}).json() == {
+            "q": "x",
+            "n": 3,
+            "token": "k",
+        }
+        # The first of the choices the request has is read.
+        assert client.get("/items?q=first&search=second").json()["q"] == "first"
+        bad = client.get("/items?num=z").json()["detail"][0]
+        assert client.get("/paged?page_size=5").json() == {"limit": 5}
+        assert client.get("/paged?limit=7").json() == {"limit": 7}
+        bad_model = client.get("/paged?page_size=x").json()["detail"][0]
+        assert client.post("/sum", json={"alpha": 1, "b": 2}).json() == 3
+    assert bad["loc"] == ["query", "num"]
+    assert bad_model["loc"] == ["query", "page_size"]
+
+
+def test_alias_choices_of_paths_are_refused() -> None:
+    with pytest.raises(TypeError, match="names, not"):
+        Query(validation_alias=AliasChoices("a", AliasPath("b", 0)))
