@@ -1,9 +1,16 @@
 """Route compilation: hooks in, one plain ASGI callable per route out.
 
-While the app is built, :func:`compile_route` asks the plugins (through hooks) for a
+**At build time**, :func:`compile_route` asks the plugins (through hooks) for a
 resolver per handler parameter, the route's guards, its encoder and its middleware,
-then composes a single async function for the route. Serving a request runs that
-function only: no hook calls, no signature inspection, no plugin lookups.
+then composes a single async function for the route: the resolvers bound into one
+``bind(ctx)``, the header list of raw responses fixed, the error answers chosen.
+
+**Per request** that function only (no hook calls, no signature inspection, no
+plugin lookups): make the :class:`~pegboard.resolvers.RequestContext` (which reads
+the parts of the request the resolvers ask for, the body within ``max_body_size``,
+and makes a ``Request`` only if something asks), ``bind`` the arguments, call the
+handler, and send the encoder's bytes as two raw ASGI messages, or the ``Response``
+the handler returned; an exception is answered by the app's exception handlers.
 """
 
 from __future__ import annotations
@@ -23,15 +30,15 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import Response, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pegboard.body_limit import LimitedReceive
 from pegboard.descriptions import Description
 from pegboard.exceptions import (
-    HTTPException,
     RequestValidationError,
     RouteDefinitionError,
     WebSocketException,
 )
 from pegboard.nosniff import NOSNIFF, add_to, has_header, sending
-from pegboard.observers import RouteObserver, exception_handlers, observe
+from pegboard.observers import SHARED_CONTEXT, RouteObserver, exception_handlers, observe
 from pegboard.params import ParamInfo, describe_callable
 from pegboard.requests import Request
 from pegboard.resolvers import Encoder, RequestContext, Resolver, bind_arguments, is_async_callable
@@ -134,13 +141,17 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
     serve_errors = app.serves_errors and info.kind == "http"
     wrapped = bool(middleware)
     route_wrappers = info.options.get("route_wrappers", ())
+    # Observers hand the route their context (one Request for both) unless route
+    # middleware, which may change receive or the scope, or a route wrapper sits
+    # between them.
+    shared = bool(observers) and not middleware and not route_wrappers
     if encoder is not None and route_wrappers:
         endpoint = _wrapped_endpoint(
             app, info, arguments, guards, encoder, notify, serve_errors and not wrapped
         )
     elif encoder is not None:
         endpoint = _http_endpoint(
-            app, info, arguments, guards, encoder, notify, serve_errors and not wrapped
+            app, info, arguments, guards, encoder, notify, serve_errors and not wrapped, shared
         )
     else:
         endpoint = _websocket_endpoint(info, arguments, guards, notify)
@@ -156,7 +167,8 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
         handlers = (
             exception_handlers(app.exception_handlers) if wrapped and not serve_errors else None
         )
-        endpoint = observe(endpoint, observers, handlers)
+        limit = info.options.get("max_body_size")
+        endpoint = observe(endpoint, observers, handlers, limit=limit)
     depends_on = frozenset(k for r in (*guards, *arguments.values()) for k in r.depends_on)
     compiled = CompiledRoute(
         info, arguments, guards, encoder, endpoint, observers=observers, depends_on=depends_on
@@ -234,6 +246,7 @@ def _http_endpoint(
     encoder: Encoder,
     notify: _Notify | None,
     serve_errors: bool,
+    shared_context: bool = False,
 ) -> ASGIApp:
     """Build time: pick the shape of the route's per-request function.
 
@@ -241,6 +254,8 @@ def _http_endpoint(
     debug page), which it does when the app has no middleware of its own: then no
     ``ServerErrorMiddleware`` is around it. Handled errors (by class or status) are
     always answered here, so route middleware sees the final response.
+    ``shared_context``: the route's observers made the request's context and put it
+    in the scope (:data:`~pegboard.observers.SHARED_CONTEXT`).
     """
     call = _caller(info)
     encode = encoder.func
@@ -259,17 +274,7 @@ def _http_endpoint(
             ctx.send = sending(ctx.send)
         await errors.answer(exc, ctx, serve_errors=serve_errors)
 
-    async def send_raw(send: Send, body: bytes) -> None:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(b"content-length", str(len(body)).encode()), *headers],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
-    if not arguments and not guards and notify is None:
+    if not arguments and not guards and notify is None and not shared_context:
         # Nothing to resolve: no request context unless something raises.
         async def plain_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
             try:
@@ -289,7 +294,15 @@ def _http_endpoint(
                 await fail(exc, RequestContext.for_scope(scope, receive, send))
                 return
             if response is None:
-                await send_raw(send, body)
+                # The encoder's bytes as two raw messages (as in `endpoint` below).
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": [(b"content-length", str(len(body)).encode()), *headers],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
                 return
             if nosniff:
                 add_to(response)
@@ -303,9 +316,11 @@ def _http_endpoint(
     bind, bind_is_async = bind_arguments(arguments, guards)
 
     async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-        if limit is not None:
-            receive = _LimitedReceive(scope, receive, limit)
-        ctx = RequestContext.for_scope(scope, receive, send)
+        if shared_context:
+            ctx: RequestContext = scope[SHARED_CONTEXT]
+            ctx.send = send  # the observers' send: they see the errors answered too
+        else:
+            ctx = RequestContext.for_scope(scope, receive, send, limit)
         if notify is not None:
             notify.start(ctx.connection)
         response: Response | None = None
@@ -343,14 +358,23 @@ def _http_endpoint(
             return
         try:
             if response is None:
-                await send_raw(send, body)
+                # The encoder's bytes as two raw messages, with the header list built
+                # at compile time: the way out of most requests.
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": [(b"content-length", str(len(body)).encode()), *headers],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
             else:
                 if nosniff:
                     add_to(response)
                 if response.background is not None or isinstance(response, StreamingResponse):
-                    await _send_guarded(info, response, scope, receive, send)
+                    await _send_guarded(info, response, scope, ctx.receive, send)
                 else:
-                    await response(scope, receive, send)
+                    await response(scope, ctx.receive, send)
         except BaseException as exc:
             # The response has started: nothing can be answered, only cleaned up.
             await ctx.unwind(exc)
@@ -421,7 +445,7 @@ def _wrapped_endpoint(
 
     async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
         if limit is not None:
-            receive = _LimitedReceive(scope, receive, limit)
+            receive = LimitedReceive(scope, receive, limit)
         request = Request(scope, receive, send)
         contexts: list[RequestContext] = []
         token = _CONTEXTS.set(contexts)
@@ -613,36 +637,3 @@ def _close_reason(exc: RequestValidationError) -> str:
     # A close reason must fit in 123 bytes of UTF-8.
     encoded = text.encode()
     return text if len(encoded) <= 123 else encoded[:120].decode(errors="ignore") + "..."
-
-
-class _LimitedReceive:
-    """Wraps ``receive`` to refuse request bodies larger than ``limit`` bytes with 413.
-
-    The declared Content-Length is checked before the first chunk is read, and the
-    running total after each chunk, so an oversized body is never read into memory.
-    """
-
-    __slots__ = ("_checked", "_limit", "_receive", "_received", "_scope")
-
-    def __init__(self, scope: Scope, receive: Receive, limit: int) -> None:
-        self._scope, self._receive, self._limit = scope, receive, limit
-        self._received = 0
-        self._checked = False
-
-    def _too_large(self) -> HTTPException:
-        return HTTPException(413, f"Request body is larger than the limit of {self._limit} bytes.")
-
-    async def __call__(self) -> Message:
-        if not self._checked:
-            self._checked = True
-            for key, value in self._scope["headers"]:
-                if key == b"content-length":
-                    if value.isdigit() and int(value) > self._limit:
-                        raise self._too_large()
-                    break
-        message = await self._receive()
-        if message["type"] == "http.request":
-            self._received += len(message.get("body", b""))
-            if self._received > self._limit:
-                raise self._too_large()
-        return message
