@@ -17,6 +17,13 @@ With ``--wire`` the same variants are served by uvicorn (one worker each, as in
 :mod:`benchmarks.wire`) and loaded in turn by wrk for a few seconds each: what a
 client of a real server sees, where the plugins' cost is a share of the server's.
 
+With ``--run`` the comparison a user makes: the app served by ``pegboard run`` (its
+defaults: uvicorn, h11, log level info), every server's output going to a file, in
+three settings (:data:`RUN_VARIANTS`): without the logging plugin and with uvicorn's
+access log on (uvicorn's default, which the plugin replaces), with the plugin (which
+turns the server's access log off), and without either. Ratios are given to both
+of the first two.
+
 To add a plugin: add a :class:`Variant` to :data:`VARIANTS`. A variant whose
 plugin is not installed is listed as skipped.
 """
@@ -152,6 +159,13 @@ class _Discard(io.TextIOBase):
         return len(text)
 
 
+def _logging_to_stderr() -> Any:
+    """request_logging() as an app enables it: JSON lines on standard error."""
+    from pegboard_logging import request_logging
+
+    return plain_app([request_logging()])
+
+
 def _server_access_line() -> Any:
     """The core app plus uvicorn's access line per request: what logging replaces."""
     import logging
@@ -256,6 +270,38 @@ VARIANTS: dict[str, Variant] = {
 
 
 @dataclass(frozen=True)
+class RunVariant:
+    """One app served by ``pegboard run``: which app, and the command's extra options."""
+
+    app: str  # a name of SERVED_APPS
+    options: tuple[str, ...] = ()
+    note: str = ""
+
+
+#: The apps a server may be told to serve (``PEGBOARD_BENCH_VARIANT``).
+SERVED_APPS: dict[str, Callable[[], Any]] = {
+    **{name: variant.build for name, variant in VARIANTS.items()},
+    "logging_to_stderr": _logging_to_stderr,
+}
+
+RUN_BASELINE = "no_access_log"
+RUN_ACCESS_LOG = "server_access_log"
+#: ``--run``: what a user compares, each served by ``pegboard run``.
+RUN_VARIANTS: dict[str, RunVariant] = {
+    RUN_BASELINE: RunVariant(
+        "core", ("--no-access-log",), note="App() without plugins, server access log off"
+    ),
+    RUN_ACCESS_LOG: RunVariant(
+        "core", note="App() without plugins, uvicorn's access log on (its default)"
+    ),
+    "logging_plugin": RunVariant(
+        "logging_to_stderr",
+        note="request_logging(), JSON lines; pegboard run turns uvicorn's access log off",
+    ),
+}
+
+
+@dataclass(frozen=True)
 class Settings:
     requests: int = 5000  # in process: per timed batch
     repeats: int = 9
@@ -289,24 +335,27 @@ def _rotations(names: list[str], repeats: int) -> Iterator[tuple[int, list[str]]
         yield rep, names[shift:] + names[:shift]
 
 
-def _rows(runs: dict[str, list[float]], cpu_runs: dict[str, list[float]]) -> dict[str, Any]:
+def _rows(
+    runs: dict[str, list[float]], cpu_runs: dict[str, list[float]], baseline: str = BASELINE
+) -> dict[str, Any]:
     """Per variant: ``runs`` are req/s of wall time, ``cpu_runs`` requests per CPU second."""
     rows: dict[str, Any] = {}
     for name, values in runs.items():
         rps = statistics.median(values)
         cpu = cpu_runs[name]
-        cpu_ratio = paired_ratio(cpu, cpu_runs[BASELINE])
-        floor = VARIANTS[name].floor
+        cpu_ratio = paired_ratio(cpu, cpu_runs[baseline])
+        variant = VARIANTS.get(name)
+        floor = None if variant is None else variant.floor
         rows[name] = {
             "rps": rps,
-            "vs_core": paired_ratio(values, runs[BASELINE]),
+            "vs_core": paired_ratio(values, runs[baseline]),
             "spread": (max(values) - min(values)) / rps,
             "cpu_us_per_request": 1e6 / statistics.median(cpu),
             "cpu_vs_core": cpu_ratio,
             "cpu_spread": (max(cpu) - min(cpu)) / statistics.median(cpu),
             "floor": floor,
             "met": None if floor is None else cpu_ratio >= floor,
-            "note": VARIANTS[name].note,
+            "note": RUN_VARIANTS[name].note if variant is None else variant.note,
             "runs": values,
             "cpu_runs": cpu,
         }
@@ -363,8 +412,7 @@ def measure_wire(settings: Settings) -> dict[str, Any]:
     """Over the wire: each variant under uvicorn, loaded by wrk in turn."""
     from benchmarks.serve import command
     from benchmarks.server import Server, free_port
-    from benchmarks.wire import fetch, running, server_env
-    from benchmarks.wrk import run_wrk
+    from benchmarks.wire import server_env
 
     _, skipped = build_all(_names(settings))  # which variants can be served here
     servers: dict[str, Server] = {}
@@ -374,6 +422,51 @@ def measure_wire(settings: Settings) -> dict[str, Any]:
             argv = command("benchmarks.apps.observed", port)
             env = {**server_env(), VARIANT_ENV: name}
             servers[name] = Server(argv, port, name=f"{name} [uvicorn]", cwd=ROOT, env=env)
+    runs, cpu_runs = _load_in_turn(servers, settings, "wire")
+    return {"mode": "wire (uvicorn, wrk)", "rows": _rows(runs, cpu_runs), "skipped": skipped}
+
+
+def measure_run(settings: Settings) -> dict[str, Any]:
+    """Over the wire, as a user serves the app: ``pegboard run``, output to a file."""
+    from benchmarks.server import Server, free_port
+    from benchmarks.wire import server_env
+
+    servers: dict[str, Server] = {}
+    for name, variant in RUN_VARIANTS.items():
+        port = free_port()
+        argv = [*PEGBOARD_RUN, "benchmarks.apps.observed:app", "--port", str(port)]
+        env = {**server_env(), VARIANT_ENV: variant.app}
+        servers[name] = Server(
+            [*argv, *variant.options], port, name=f"{name} [pegboard run]", cwd=ROOT, env=env
+        )
+    runs, cpu_runs = _load_in_turn(servers, settings, "pegboard run")
+    rows = _rows(runs, cpu_runs, baseline=RUN_BASELINE)
+    for name, row in rows.items():
+        row["vs_access_log"] = paired_ratio(runs[name], runs[RUN_ACCESS_LOG])
+        row["cpu_vs_access_log"] = paired_ratio(cpu_runs[name], cpu_runs[RUN_ACCESS_LOG])
+    mode = f"pegboard run (uvicorn, h11, output to a file; wrk), ratios to {RUN_BASELINE}"
+    return {"mode": mode, "rows": rows, "skipped": {}}
+
+
+#: ``pegboard run`` in this interpreter (the script may not be on PATH).
+PEGBOARD_RUN = [
+    sys.executable,
+    "-c",
+    "import sys, pegboard.cli; sys.exit(pegboard.cli.main())",
+    "run",
+]
+
+
+def _load_in_turn(
+    servers: dict[str, Any], settings: Settings, label: str
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Start ``servers``, check each answers, then load each in turn with wrk, repeatedly.
+
+    Returns req/s and requests per CPU second of the server process, per repeat.
+    """
+    from benchmarks.wire import fetch, running
+    from benchmarks.wrk import run_wrk
+
     runs: dict[str, list[float]] = {name: [] for name in servers}
     cpu_runs: dict[str, list[float]] = {name: [] for name in servers}
     with running(list(servers.values())):
@@ -396,8 +489,8 @@ def measure_wire(settings: Settings) -> dict[str, Any]:
                 cpu = _cpu_seconds(servers[name].pid) - cpu
                 runs[name].append(result.rps)
                 cpu_runs[name].append(result.requests / cpu)
-            print(f"observability (wire): repeat {rep + 1}/{settings.repeats}", file=sys.stderr)
-    return {"mode": "wire (uvicorn, wrk)", "rows": _rows(runs, cpu_runs), "skipped": skipped}
+            print(f"observability ({label}): repeat {rep + 1}/{settings.repeats}", file=sys.stderr)
+    return runs, cpu_runs
 
 
 class _lifespans:
@@ -425,6 +518,8 @@ def render(result: dict[str, Any]) -> str:
         "| floor (CPU) | | calls/request |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
+    if any("vs_access_log" in row for row in result["rows"].values()):
+        return _render_run(result)
     for name, row in result["rows"].items():
         floor = "" if row["floor"] is None else f"{row['floor']:.2f}"
         met = {None: "", True: "ok", False: "MISSED"}[row["met"]]
@@ -447,10 +542,32 @@ def save(result: dict[str, Any], mode: str) -> None:
     stem.with_suffix(".md").write_text(f"{render(result)}\n\n{versions_line()}\n")
 
 
+def _render_run(result: dict[str, Any]) -> str:
+    lines = [
+        f"{result['mode']}. Medians over the repeats; ratios are medians of same-repeat",
+        "ratios; CPU = the server process's CPU time per request.",
+        "",
+        f"| variant | req/s | vs {RUN_BASELINE} | vs {RUN_ACCESS_LOG} | spread "
+        f"| CPU µs/request | CPU vs {RUN_BASELINE} | CPU vs {RUN_ACCESS_LOG} | CPU spread | note |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, row in result["rows"].items():
+        lines.append(
+            f"| {name} | {row['rps']:,.0f} | {row['vs_core']:.3f} | {row['vs_access_log']:.3f} "
+            f"| {row['spread']:.0%} | {row['cpu_us_per_request']:.1f} | "
+            f"{row['cpu_vs_core']:.3f} | {row['cpu_vs_access_log']:.3f} | "
+            f"{row['cpu_spread']:.0%} | {row['note']} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a short run; never fails")
     parser.add_argument("--wire", action="store_true", help="under uvicorn, loaded by wrk")
+    parser.add_argument(
+        "--run", action="store_true", help="pegboard run: access log vs logging plugin vs none"
+    )
     parser.add_argument("--requests", type=int, default=Settings.requests)
     parser.add_argument("--repeats", type=int, default=Settings.repeats)
     parser.add_argument("--duration", type=float, default=Settings.duration)
@@ -459,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--save",
         action="store_true",
-        help="write results/observability-{inprocess,wire}.{md,json} (the docs include the .md)",
+        help="write results/observability-{inprocess,wire,run}.{md,json} (docs include the .md)",
     )
     args = parser.parse_args(argv)
     settings = Settings(
@@ -472,11 +589,11 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(settings.variants) - set(VARIANTS)
     if unknown:
         parser.error(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
-    if args.wire:
+    if args.wire or args.run:
         from benchmarks.server import exit_on_sigterm
 
         exit_on_sigterm()  # a stopped run still stops its servers
-        result = measure_wire(settings)
+        result = measure_run(settings) if args.run else measure_wire(settings)
     else:
         result = asyncio.run(measure(settings))
     result["settings"] = vars(settings) | {"variants": list(_names(settings))}
@@ -485,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json is not None:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     if args.save:
-        save(result, "wire" if args.wire else "inprocess")
+        save(result, "run" if args.run else "wire" if args.wire else "inprocess")
     missed = [name for name, row in result["rows"].items() if row["met"] is False]
     return 1 if missed and not args.quick else 0
 

@@ -40,3 +40,18 @@ def test_case_answers_like_the_plain_route(name: str):
     exchange = asyncio.run(call(app, {}, PLAIN))
     assert exchange.status == 200
     assert json.loads(b"".join(exchange.chunks)) == {"message": "hello"}
+
+
+def test_run_variants_serve_what_they_compare():
+    from benchmarks.observability import RUN_VARIANTS, SERVED_APPS
+    from pegboard import ACCESS_LOG
+
+    apps = {name: SERVED_APPS[variant.app]() for name, variant in RUN_VARIANTS.items()}
+    # pegboard run keeps uvicorn's access log unless the app writes its own.
+    assert ACCESS_LOG in apps["logging_plugin"].stash
+    assert ACCESS_LOG not in apps["server_access_log"].stash
+    assert RUN_VARIANTS["server_access_log"].options == ()
+    assert RUN_VARIANTS["no_access_log"].options == ("--no-access-log",)
+    for app in apps.values():
+        exchange = asyncio.run(call(app, {}, PLAIN))
+        assert exchange.status == 200
