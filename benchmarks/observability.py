@@ -24,6 +24,12 @@ access log on (uvicorn's default, which the plugin replaces), with the plugin (w
 turns the server's access log off), and without either. Ratios are given to both
 of the first two.
 
+With ``--floor`` the least a plugin's per-request work can cost, each piece timed
+alone (CPU time, best of the repeats): one standard-library log record (with a plain
+formatter, with the plugin's JSON formatter, and uvicorn's access line) and one SDK
+span (bare, and with the plugin's attributes), next to the plain route itself, and
+the best ratio to the route each leaves possible.
+
 To add a plugin: add a :class:`Variant` to :data:`VARIANTS`. A variant whose
 plugin is not installed is listed as skipped.
 """
@@ -493,6 +499,127 @@ def _load_in_turn(
     return runs, cpu_runs
 
 
+def _best_cpu_us(action: Callable[[], object], n: int, repeats: int) -> float:
+    """CPU microseconds per call of ``action``: the best of ``repeats`` runs of ``n``."""
+    best = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        start = time.process_time()
+        for _ in range(n):
+            action()
+        best = min(best, time.process_time() - start)
+    return best / n * 1e6
+
+
+def _floor_actions() -> dict[str, Callable[[], object]]:
+    """One log record or one span each, as the plugins (or uvicorn) make them."""
+    import logging
+
+    from opentelemetry.context import Context
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.trace import SpanKind
+    from uvicorn.logging import AccessFormatter
+
+    from benchmarks.inprocess import make_scope
+    from pegboard_logging import json_formatter
+    from pegboard_opentelemetry.attributes import request_attributes
+
+    def logger(name: str, formatter: logging.Formatter) -> logging.Logger:
+        found = logging.getLogger(f"benchmarks.floor.{name}")
+        found.propagate = False
+        handler = logging.StreamHandler(_Discard())
+        handler.setFormatter(formatter)
+        found.handlers[:] = [handler]
+        found.setLevel(logging.INFO)
+        return found
+
+    plain = logger("plain", logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    uvicorn = logger(
+        "uvicorn",
+        AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False),
+    )
+    as_json = logger("json", json_formatter())
+    extra = {
+        "method": "GET",
+        "route": "/plain",
+        "path": "/plain",
+        "status": 200,
+        "duration_ms": 0.042,
+        "client": "127.0.0.1:50000",
+    }
+
+    def json_line() -> None:  # as the plugin makes its access record
+        record = as_json.makeRecord(
+            as_json.name, logging.INFO, __file__, 0, "GET /plain 200", (), None, None, extra
+        )
+        as_json.handle(record)
+
+    provider = TracerProvider()
+    provider.add_span_processor(BatchSpanProcessor(_DroppingExporter()))  # type: ignore[arg-type]
+    tracer = provider.get_tracer("benchmarks.floor")
+    scope = make_scope(PLAIN) | {"client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)}
+
+    def bare_span() -> None:
+        tracer.start_span("GET /plain", context=Context(), kind=SpanKind.SERVER).end()
+
+    def attributed_span() -> None:
+        attributes = request_attributes(scope, "/plain")
+        span = tracer.start_span(
+            "GET /plain", context=Context(), kind=SpanKind.SERVER, attributes=attributes
+        )
+        span.set_attribute("http.response.status_code", 200)
+        span.end()
+
+    return {
+        "log record, plain %-formatter": lambda: plain.info("%s %s %s", "GET", "/plain", 200),
+        "log record, uvicorn's access formatter": lambda: uvicorn.info(
+            '%s - "%s %s HTTP/%s" %d', "127.0.0.1:50000", "GET", "/plain", "1.1", 200
+        ),
+        "log record, the plugin's JSON access record": json_line,
+        "SDK span, no attributes": bare_span,
+        "SDK span, the plugin's attributes and status": attributed_span,
+    }
+
+
+def measure_floor(settings: Settings) -> dict[str, Any]:
+    """Each piece alone, in CPU µs, and the plain route's own cost for scale."""
+    app = _core()
+
+    async def route_us() -> float:
+        best = float("inf")
+        async with lifespan(app, {}):
+            await run_batch(app, {}, PLAIN, settings.warmup)
+            for _ in range(settings.repeats):
+                gc.collect()
+                start = time.process_time()
+                await run_batch(app, {}, PLAIN, settings.requests)
+                best = min(best, time.process_time() - start)
+        return best / settings.requests * 1e6
+
+    route = asyncio.run(route_us())
+    rows = {"plain route (core app, in process)": route}
+    for name, action in _floor_actions().items():
+        action()
+        rows[name] = _best_cpu_us(action, settings.requests, settings.repeats)
+    return {"route_us": route, "rows": rows}
+
+
+def render_floor(result: dict[str, Any]) -> str:
+    route = result["route_us"]
+    lines = [
+        "Each piece alone, in process: CPU µs per call (best of the repeats), and the best",
+        "ratio to the plain route a plugin doing only this could reach: route / (route + piece).",
+        "",
+        "| piece | CPU µs | best ratio |",
+        "|---|---:|---:|",
+    ]
+    for name, us in result["rows"].items():
+        ratio = "" if us == route else f"{route / (route + us):.2f}"
+        lines.append(f"| {name} | {us:.1f} | {ratio} |")
+    return "\n".join(lines)
+
+
 class _lifespans:
     """Enter every app's lifespan, and leave them all at the end."""
 
@@ -568,6 +695,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--run", action="store_true", help="pegboard run: access log vs logging plugin vs none"
     )
+    parser.add_argument(
+        "--floor", action="store_true", help="one log record, one span, alone (the floor)"
+    )
     parser.add_argument("--requests", type=int, default=Settings.requests)
     parser.add_argument("--repeats", type=int, default=Settings.repeats)
     parser.add_argument("--duration", type=float, default=Settings.duration)
@@ -589,6 +719,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(settings.variants) - set(VARIANTS)
     if unknown:
         parser.error(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
+    if args.floor:
+        print(versions_line())
+        print(render_floor(measure_floor(settings)))
+        return 0
     if args.wire or args.run:
         from benchmarks.server import exit_on_sigterm
 

@@ -55,3 +55,16 @@ def test_run_variants_serve_what_they_compare():
     for app in apps.values():
         exchange = asyncio.run(call(app, {}, PLAIN))
         assert exchange.status == 200
+
+
+def test_floor_times_each_piece_next_to_the_route():
+    from benchmarks.observability import Settings, measure_floor, render_floor
+
+    result = measure_floor(Settings(requests=20, repeats=1, warmup=5))
+    assert set(result["rows"]) >= {
+        "plain route (core app, in process)",
+        "log record, the plugin's JSON access record",
+        "SDK span, the plugin's attributes and status",
+    }
+    assert all(us > 0 for us in result["rows"].values())
+    assert "| SDK span, no attributes |" in render_floor(result)
