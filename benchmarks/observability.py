@@ -706,7 +706,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--save",
         action="store_true",
-        help="write results/observability-{inprocess,wire,run}.{md,json} (docs include the .md)",
+        help="write results/observability-{inprocess,wire,run,floor}.md (the docs include them)",
     )
     args = parser.parse_args(argv)
     settings = Settings(
@@ -720,8 +720,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
     if args.floor:
+        table = render_floor(measure_floor(settings))
         print(versions_line())
-        print(render_floor(measure_floor(settings)))
+        print(table)
+        if args.save:
+            floor_md = ROOT / "benchmarks" / "results" / "observability-floor.md"
+            floor_md.write_text(f"{table}\n\n{versions_line()}\n")
         return 0
     if args.wire or args.run:
         from benchmarks.server import exit_on_sigterm
