@@ -315,6 +315,7 @@ class Settings:
     variants: tuple[str, ...] = tuple(VARIANTS)
     duration: float = 3.0  # over the wire: seconds of wrk per (repeat, variant)
     connections: int = 32
+    http: str = "h11"  # --run: uvicorn's parser, pegboard run's default
 
 
 def build_all(names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -441,6 +442,7 @@ def measure_run(settings: Settings) -> dict[str, Any]:
     for name, variant in RUN_VARIANTS.items():
         port = free_port()
         argv = [*PEGBOARD_RUN, "benchmarks.apps.observed:app", "--port", str(port)]
+        argv += ["--http", settings.http]
         env = {**server_env(), VARIANT_ENV: variant.app}
         servers[name] = Server(
             [*argv, *variant.options], port, name=f"{name} [pegboard run]", cwd=ROOT, env=env
@@ -450,7 +452,9 @@ def measure_run(settings: Settings) -> dict[str, Any]:
     for name, row in rows.items():
         row["vs_access_log"] = paired_ratio(runs[name], runs[RUN_ACCESS_LOG])
         row["cpu_vs_access_log"] = paired_ratio(cpu_runs[name], cpu_runs[RUN_ACCESS_LOG])
-    mode = f"pegboard run (uvicorn, h11, output to a file; wrk), ratios to {RUN_BASELINE}"
+    mode = (
+        f"pegboard run (uvicorn, {settings.http}, output to a file; wrk), ratios to {RUN_BASELINE}"
+    )
     return {"mode": mode, "rows": rows, "skipped": {}}
 
 
@@ -702,6 +706,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=Settings.repeats)
     parser.add_argument("--duration", type=float, default=Settings.duration)
     parser.add_argument("--only", default="", help="comma-separated variants (core is kept)")
+    parser.add_argument(
+        "--http",
+        choices=["h11", "httptools"],
+        default=Settings.http,
+        help="--run: uvicorn's parser",
+    )
     parser.add_argument("--json", type=Path, help="also write every number to this file")
     parser.add_argument(
         "--save",
@@ -715,6 +725,7 @@ def main(argv: list[str] | None = None) -> int:
         warmup=100 if args.quick else Settings.warmup,
         variants=tuple(args.only.split(",")) if args.only else tuple(VARIANTS),
         duration=1.0 if args.quick else args.duration,
+        http=args.http,
     )
     unknown = set(settings.variants) - set(VARIANTS)
     if unknown:
