@@ -17,6 +17,19 @@ With ``--wire`` the same variants are served by uvicorn (one worker each, as in
 :mod:`benchmarks.wire`) and loaded in turn by wrk for a few seconds each: what a
 client of a real server sees, where the plugins' cost is a share of the server's.
 
+With ``--run`` the comparison a user makes: the app served by ``pegboard run`` (its
+defaults: uvicorn, h11, log level info), every server's output going to a file, in
+three settings (:data:`RUN_VARIANTS`): without the logging plugin and with uvicorn's
+access log on (uvicorn's default, which the plugin replaces), with the plugin (which
+turns the server's access log off), and without either. Ratios are given to both
+of the first two.
+
+With ``--floor`` the least a plugin's per-request work can cost, each piece timed
+alone (CPU time, best of the repeats): one standard-library log record (with a plain
+formatter, with the plugin's JSON formatter, and uvicorn's access line) and one SDK
+span (bare, and with the plugin's attributes), next to the plain route itself, and
+the best ratio to the route each leaves possible.
+
 To add a plugin: add a :class:`Variant` to :data:`VARIANTS`. A variant whose
 plugin is not installed is listed as skipped.
 """
@@ -152,6 +165,13 @@ class _Discard(io.TextIOBase):
         return len(text)
 
 
+def _logging_to_stderr() -> Any:
+    """request_logging() as an app enables it: JSON lines on standard error."""
+    from pegboard_logging import request_logging
+
+    return plain_app([request_logging()])
+
+
 def _server_access_line() -> Any:
     """The core app plus uvicorn's access line per request: what logging replaces."""
     import logging
@@ -256,6 +276,38 @@ VARIANTS: dict[str, Variant] = {
 
 
 @dataclass(frozen=True)
+class RunVariant:
+    """One app served by ``pegboard run``: which app, and the command's extra options."""
+
+    app: str  # a name of SERVED_APPS
+    options: tuple[str, ...] = ()
+    note: str = ""
+
+
+#: The apps a server may be told to serve (``PEGBOARD_BENCH_VARIANT``).
+SERVED_APPS: dict[str, Callable[[], Any]] = {
+    **{name: variant.build for name, variant in VARIANTS.items()},
+    "logging_to_stderr": _logging_to_stderr,
+}
+
+RUN_BASELINE = "no_access_log"
+RUN_ACCESS_LOG = "server_access_log"
+#: ``--run``: what a user compares, each served by ``pegboard run``.
+RUN_VARIANTS: dict[str, RunVariant] = {
+    RUN_BASELINE: RunVariant(
+        "core", ("--no-access-log",), note="App() without plugins, server access log off"
+    ),
+    RUN_ACCESS_LOG: RunVariant(
+        "core", note="App() without plugins, uvicorn's access log on (its default)"
+    ),
+    "logging_plugin": RunVariant(
+        "logging_to_stderr",
+        note="request_logging(), JSON lines; pegboard run turns uvicorn's access log off",
+    ),
+}
+
+
+@dataclass(frozen=True)
 class Settings:
     requests: int = 5000  # in process: per timed batch
     repeats: int = 9
@@ -263,6 +315,7 @@ class Settings:
     variants: tuple[str, ...] = tuple(VARIANTS)
     duration: float = 3.0  # over the wire: seconds of wrk per (repeat, variant)
     connections: int = 32
+    http: str = "h11"  # --run: uvicorn's parser, pegboard run's default
 
 
 def build_all(names: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -289,24 +342,27 @@ def _rotations(names: list[str], repeats: int) -> Iterator[tuple[int, list[str]]
         yield rep, names[shift:] + names[:shift]
 
 
-def _rows(runs: dict[str, list[float]], cpu_runs: dict[str, list[float]]) -> dict[str, Any]:
+def _rows(
+    runs: dict[str, list[float]], cpu_runs: dict[str, list[float]], baseline: str = BASELINE
+) -> dict[str, Any]:
     """Per variant: ``runs`` are req/s of wall time, ``cpu_runs`` requests per CPU second."""
     rows: dict[str, Any] = {}
     for name, values in runs.items():
         rps = statistics.median(values)
         cpu = cpu_runs[name]
-        cpu_ratio = paired_ratio(cpu, cpu_runs[BASELINE])
-        floor = VARIANTS[name].floor
+        cpu_ratio = paired_ratio(cpu, cpu_runs[baseline])
+        variant = VARIANTS.get(name)
+        floor = None if variant is None else variant.floor
         rows[name] = {
             "rps": rps,
-            "vs_core": paired_ratio(values, runs[BASELINE]),
+            "vs_core": paired_ratio(values, runs[baseline]),
             "spread": (max(values) - min(values)) / rps,
             "cpu_us_per_request": 1e6 / statistics.median(cpu),
             "cpu_vs_core": cpu_ratio,
             "cpu_spread": (max(cpu) - min(cpu)) / statistics.median(cpu),
             "floor": floor,
             "met": None if floor is None else cpu_ratio >= floor,
-            "note": VARIANTS[name].note,
+            "note": RUN_VARIANTS[name].note if variant is None else variant.note,
             "runs": values,
             "cpu_runs": cpu,
         }
@@ -363,8 +419,7 @@ def measure_wire(settings: Settings) -> dict[str, Any]:
     """Over the wire: each variant under uvicorn, loaded by wrk in turn."""
     from benchmarks.serve import command
     from benchmarks.server import Server, free_port
-    from benchmarks.wire import fetch, running, server_env
-    from benchmarks.wrk import run_wrk
+    from benchmarks.wire import server_env
 
     _, skipped = build_all(_names(settings))  # which variants can be served here
     servers: dict[str, Server] = {}
@@ -374,6 +429,54 @@ def measure_wire(settings: Settings) -> dict[str, Any]:
             argv = command("benchmarks.apps.observed", port)
             env = {**server_env(), VARIANT_ENV: name}
             servers[name] = Server(argv, port, name=f"{name} [uvicorn]", cwd=ROOT, env=env)
+    runs, cpu_runs = _load_in_turn(servers, settings, "wire")
+    return {"mode": "wire (uvicorn, wrk)", "rows": _rows(runs, cpu_runs), "skipped": skipped}
+
+
+def measure_run(settings: Settings) -> dict[str, Any]:
+    """Over the wire, as a user serves the app: ``pegboard run``, output to a file."""
+    from benchmarks.server import Server, free_port
+    from benchmarks.wire import server_env
+
+    servers: dict[str, Server] = {}
+    for name, variant in RUN_VARIANTS.items():
+        port = free_port()
+        argv = [*PEGBOARD_RUN, "benchmarks.apps.observed:app", "--port", str(port)]
+        argv += ["--http", settings.http]
+        env = {**server_env(), VARIANT_ENV: variant.app}
+        servers[name] = Server(
+            [*argv, *variant.options], port, name=f"{name} [pegboard run]", cwd=ROOT, env=env
+        )
+    runs, cpu_runs = _load_in_turn(servers, settings, "pegboard run")
+    rows = _rows(runs, cpu_runs, baseline=RUN_BASELINE)
+    for name, row in rows.items():
+        row["vs_access_log"] = paired_ratio(runs[name], runs[RUN_ACCESS_LOG])
+        row["cpu_vs_access_log"] = paired_ratio(cpu_runs[name], cpu_runs[RUN_ACCESS_LOG])
+    mode = (
+        f"pegboard run (uvicorn, {settings.http}, output to a file; wrk), ratios to {RUN_BASELINE}"
+    )
+    return {"mode": mode, "rows": rows, "skipped": {}}
+
+
+#: ``pegboard run`` in this interpreter (the script may not be on PATH).
+PEGBOARD_RUN = [
+    sys.executable,
+    "-c",
+    "import sys, pegboard.cli; sys.exit(pegboard.cli.main())",
+    "run",
+]
+
+
+def _load_in_turn(
+    servers: dict[str, Any], settings: Settings, label: str
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Start ``servers``, check each answers, then load each in turn with wrk, repeatedly.
+
+    Returns req/s and requests per CPU second of the server process, per repeat.
+    """
+    from benchmarks.wire import fetch, running
+    from benchmarks.wrk import run_wrk
+
     runs: dict[str, list[float]] = {name: [] for name in servers}
     cpu_runs: dict[str, list[float]] = {name: [] for name in servers}
     with running(list(servers.values())):
@@ -396,8 +499,129 @@ def measure_wire(settings: Settings) -> dict[str, Any]:
                 cpu = _cpu_seconds(servers[name].pid) - cpu
                 runs[name].append(result.rps)
                 cpu_runs[name].append(result.requests / cpu)
-            print(f"observability (wire): repeat {rep + 1}/{settings.repeats}", file=sys.stderr)
-    return {"mode": "wire (uvicorn, wrk)", "rows": _rows(runs, cpu_runs), "skipped": skipped}
+            print(f"observability ({label}): repeat {rep + 1}/{settings.repeats}", file=sys.stderr)
+    return runs, cpu_runs
+
+
+def _best_cpu_us(action: Callable[[], object], n: int, repeats: int) -> float:
+    """CPU microseconds per call of ``action``: the best of ``repeats`` runs of ``n``."""
+    best = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        start = time.process_time()
+        for _ in range(n):
+            action()
+        best = min(best, time.process_time() - start)
+    return best / n * 1e6
+
+
+def _floor_actions() -> dict[str, Callable[[], object]]:
+    """One log record or one span each, as the plugins (or uvicorn) make them."""
+    import logging
+
+    from opentelemetry.context import Context
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.trace import SpanKind
+    from uvicorn.logging import AccessFormatter
+
+    from benchmarks.inprocess import make_scope
+    from pegboard_logging import json_formatter
+    from pegboard_opentelemetry.attributes import request_attributes
+
+    def logger(name: str, formatter: logging.Formatter) -> logging.Logger:
+        found = logging.getLogger(f"benchmarks.floor.{name}")
+        found.propagate = False
+        handler = logging.StreamHandler(_Discard())
+        handler.setFormatter(formatter)
+        found.handlers[:] = [handler]
+        found.setLevel(logging.INFO)
+        return found
+
+    plain = logger("plain", logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    uvicorn = logger(
+        "uvicorn",
+        AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False),
+    )
+    as_json = logger("json", json_formatter())
+    extra = {
+        "method": "GET",
+        "route": "/plain",
+        "path": "/plain",
+        "status": 200,
+        "duration_ms": 0.042,
+        "client": "127.0.0.1:50000",
+    }
+
+    def json_line() -> None:  # as the plugin makes its access record
+        record = as_json.makeRecord(
+            as_json.name, logging.INFO, __file__, 0, "GET /plain 200", (), None, None, extra
+        )
+        as_json.handle(record)
+
+    provider = TracerProvider()
+    provider.add_span_processor(BatchSpanProcessor(_DroppingExporter()))  # type: ignore[arg-type]
+    tracer = provider.get_tracer("benchmarks.floor")
+    scope = make_scope(PLAIN) | {"client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)}
+
+    def bare_span() -> None:
+        tracer.start_span("GET /plain", context=Context(), kind=SpanKind.SERVER).end()
+
+    def attributed_span() -> None:
+        attributes = request_attributes(scope, "/plain")
+        span = tracer.start_span(
+            "GET /plain", context=Context(), kind=SpanKind.SERVER, attributes=attributes
+        )
+        span.set_attribute("http.response.status_code", 200)
+        span.end()
+
+    return {
+        "log record, plain %-formatter": lambda: plain.info("%s %s %s", "GET", "/plain", 200),
+        "log record, uvicorn's access formatter": lambda: uvicorn.info(
+            '%s - "%s %s HTTP/%s" %d', "127.0.0.1:50000", "GET", "/plain", "1.1", 200
+        ),
+        "log record, the plugin's JSON access record": json_line,
+        "SDK span, no attributes": bare_span,
+        "SDK span, the plugin's attributes and status": attributed_span,
+    }
+
+
+def measure_floor(settings: Settings) -> dict[str, Any]:
+    """Each piece alone, in CPU µs, and the plain route's own cost for scale."""
+    app = _core()
+
+    async def route_us() -> float:
+        best = float("inf")
+        async with lifespan(app, {}):
+            await run_batch(app, {}, PLAIN, settings.warmup)
+            for _ in range(settings.repeats):
+                gc.collect()
+                start = time.process_time()
+                await run_batch(app, {}, PLAIN, settings.requests)
+                best = min(best, time.process_time() - start)
+        return best / settings.requests * 1e6
+
+    route = asyncio.run(route_us())
+    rows = {"plain route (core app, in process)": route}
+    for name, action in _floor_actions().items():
+        action()
+        rows[name] = _best_cpu_us(action, settings.requests, settings.repeats)
+    return {"route_us": route, "rows": rows}
+
+
+def render_floor(result: dict[str, Any]) -> str:
+    route = result["route_us"]
+    lines = [
+        "Each piece alone, in process: CPU µs per call (best of the repeats), and the best",
+        "ratio to the plain route a plugin doing only this could reach: route / (route + piece).",
+        "",
+        "| piece | CPU µs | best ratio |",
+        "|---|---:|---:|",
+    ]
+    for name, us in result["rows"].items():
+        ratio = "" if us == route else f"{route / (route + us):.2f}"
+        lines.append(f"| {name} | {us:.1f} | {ratio} |")
+    return "\n".join(lines)
 
 
 class _lifespans:
@@ -425,6 +649,8 @@ def render(result: dict[str, Any]) -> str:
         "| floor (CPU) | | calls/request |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
+    if any("vs_access_log" in row for row in result["rows"].values()):
+        return _render_run(result)
     for name, row in result["rows"].items():
         floor = "" if row["floor"] is None else f"{row['floor']:.2f}"
         met = {None: "", True: "ok", False: "MISSED"}[row["met"]]
@@ -447,19 +673,50 @@ def save(result: dict[str, Any], mode: str) -> None:
     stem.with_suffix(".md").write_text(f"{render(result)}\n\n{versions_line()}\n")
 
 
+def _render_run(result: dict[str, Any]) -> str:
+    lines = [
+        f"{result['mode']}. Medians over the repeats; ratios are medians of same-repeat",
+        "ratios; CPU = the server process's CPU time per request.",
+        "",
+        f"| variant | req/s | vs {RUN_BASELINE} | vs {RUN_ACCESS_LOG} | spread "
+        f"| CPU µs/request | CPU vs {RUN_BASELINE} | CPU vs {RUN_ACCESS_LOG} | CPU spread | note |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, row in result["rows"].items():
+        lines.append(
+            f"| {name} | {row['rps']:,.0f} | {row['vs_core']:.3f} | {row['vs_access_log']:.3f} "
+            f"| {row['spread']:.0%} | {row['cpu_us_per_request']:.1f} | "
+            f"{row['cpu_vs_core']:.3f} | {row['cpu_vs_access_log']:.3f} | "
+            f"{row['cpu_spread']:.0%} | {row['note']} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a short run; never fails")
     parser.add_argument("--wire", action="store_true", help="under uvicorn, loaded by wrk")
+    parser.add_argument(
+        "--run", action="store_true", help="pegboard run: access log vs logging plugin vs none"
+    )
+    parser.add_argument(
+        "--floor", action="store_true", help="one log record, one span, alone (the floor)"
+    )
     parser.add_argument("--requests", type=int, default=Settings.requests)
     parser.add_argument("--repeats", type=int, default=Settings.repeats)
     parser.add_argument("--duration", type=float, default=Settings.duration)
     parser.add_argument("--only", default="", help="comma-separated variants (core is kept)")
+    parser.add_argument(
+        "--http",
+        choices=["h11", "httptools"],
+        default=Settings.http,
+        help="--run: uvicorn's parser",
+    )
     parser.add_argument("--json", type=Path, help="also write every number to this file")
     parser.add_argument(
         "--save",
         action="store_true",
-        help="write results/observability-{inprocess,wire}.{md,json} (the docs include the .md)",
+        help="write results/observability-{inprocess,wire,run,floor}.md (the docs include them)",
     )
     args = parser.parse_args(argv)
     settings = Settings(
@@ -468,15 +725,24 @@ def main(argv: list[str] | None = None) -> int:
         warmup=100 if args.quick else Settings.warmup,
         variants=tuple(args.only.split(",")) if args.only else tuple(VARIANTS),
         duration=1.0 if args.quick else args.duration,
+        http=args.http,
     )
     unknown = set(settings.variants) - set(VARIANTS)
     if unknown:
         parser.error(f"unknown variants {sorted(unknown)}; known: {', '.join(VARIANTS)}")
-    if args.wire:
+    if args.floor:
+        table = render_floor(measure_floor(settings))
+        print(versions_line())
+        print(table)
+        if args.save:
+            floor_md = ROOT / "benchmarks" / "results" / "observability-floor.md"
+            floor_md.write_text(f"{table}\n\n{versions_line()}\n")
+        return 0
+    if args.wire or args.run:
         from benchmarks.server import exit_on_sigterm
 
         exit_on_sigterm()  # a stopped run still stops its servers
-        result = measure_wire(settings)
+        result = measure_run(settings) if args.run else measure_wire(settings)
     else:
         result = asyncio.run(measure(settings))
     result["settings"] = vars(settings) | {"variants": list(_names(settings))}
@@ -485,7 +751,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json is not None:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     if args.save:
-        save(result, "wire" if args.wire else "inprocess")
+        save(result, "run" if args.run else "wire" if args.wire else "inprocess")
     missed = [name for name, row in result["rows"].items() if row["met"] is False]
     return 1 if missed and not args.quick else 0
 

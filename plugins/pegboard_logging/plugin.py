@@ -109,6 +109,7 @@ class RequestLoggingPlugin:
         ids = self.ids
         header = ids.header
         access = self.access
+        name, make_record, handle = access.name, access.makeRecord, access.handle
         errors = self.errors
         clock = time.perf_counter
         info = logging.INFO
@@ -132,15 +133,22 @@ class RequestLoggingPlugin:
                     )
                     mark(exc)
                 if access.isEnabledFor(info):
+                    method = scope["method"]
                     client = scope.get("client")
                     status = exchange.status_code
-                    access.info(
-                        "%s %s %s",
-                        scope["method"],
-                        template,
-                        status,
-                        extra={
-                            "method": scope["method"],
+                    # Logger.info's work minus finding the caller's frame (always this
+                    # function) and %-formatting a message that is known here.
+                    record = make_record(
+                        name,
+                        info,
+                        __file__,
+                        0,
+                        f"{method} {template} {status}",
+                        (),
+                        None,
+                        "access log",
+                        {
+                            "method": method,
                             "route": template,
                             "path": scope["path"],
                             "status": status,
@@ -148,6 +156,7 @@ class RequestLoggingPlugin:
                             "client": f"{client[0]}:{client[1]}" if client else None,
                         },
                     )
+                    handle(record)
             finally:
                 request_id.reset(token)
 

@@ -7,6 +7,7 @@ often hold tokens (see docs/plugins/opentelemetry.md).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -41,14 +42,15 @@ def route_template(path: str) -> str:
 def request_attributes(scope: Any, route: str) -> dict[str, AttributeValue]:
     """The attributes known when the request starts (samplers see them)."""
     method = scope["method"]
+    known = method in KNOWN_METHODS
     scheme = scope.get("scheme", "http")
     attributes: dict[str, AttributeValue] = {
-        HTTP_REQUEST_METHOD: method if method in KNOWN_METHODS else "_OTHER",
+        HTTP_REQUEST_METHOD: method if known else "_OTHER",
         URL_PATH: scope["path"],
         URL_SCHEME: scheme,
         HTTP_ROUTE: route,
     }
-    if method not in KNOWN_METHODS:
+    if not known:
         attributes[HTTP_REQUEST_METHOD_ORIGINAL] = method
     version = scope.get("http_version")
     if version:
@@ -58,15 +60,17 @@ def request_attributes(scope: Any, route: str) -> dict[str, AttributeValue]:
         attributes[CLIENT_ADDRESS] = client[0]
         attributes[CLIENT_PORT] = client[1]
     host = None
-    agent = None
     for name, value in scope["headers"]:
         if name == b"host":
-            host = value.decode("latin-1")
+            host = value
         elif name == b"user-agent":
-            agent = value.decode("latin-1")
-    if agent is not None:
-        attributes[USER_AGENT_ORIGINAL] = agent
-    address, port = _server(host, scope.get("server"), scheme)
+            attributes[USER_AGENT_ORIGINAL] = value.decode("latin-1")
+    if host:
+        address, port = _host(host, scheme)
+    elif scope.get("server"):
+        address, port = str(scope["server"][0]), scope["server"][1]
+    else:
+        return attributes
     if address:
         attributes[SERVER_ADDRESS] = address
         if port is not None:
@@ -74,17 +78,15 @@ def request_attributes(scope: Any, route: str) -> dict[str, AttributeValue]:
     return attributes
 
 
-def _server(host: str | None, server: Any, scheme: str) -> tuple[str | None, int | None]:
-    """``server.address`` and ``server.port``: the Host header, else the socket."""
-    if host:
-        if host.startswith("["):  # [::1]:8000
-            address, _, rest = host[1:].partition("]")
-            port_text = rest[1:] if rest.startswith(":") else ""
-        else:
-            address, _, port_text = host.partition(":")
-        if port_text.isdigit() and len(port_text) <= 5:
-            return address, int(port_text)
-        return address, _DEFAULT_PORTS.get(scheme)
-    if server:
-        return str(server[0]), server[1]
-    return None, None
+@functools.lru_cache(maxsize=256)  # clients send a few Host values, over and over
+def _host(host: bytes, scheme: str) -> tuple[str, int | None]:
+    """``server.address`` and ``server.port`` from a Host header (``[::1]:8000`` too)."""
+    text = host.decode("latin-1")
+    if text.startswith("["):
+        address, _, rest = text[1:].partition("]")
+        port_text = rest[1:] if rest.startswith(":") else ""
+    else:
+        address, _, port_text = text.partition(":")
+    if port_text.isdigit() and len(port_text) <= 5:
+        return address, int(port_text)
+    return address, _DEFAULT_PORTS.get(scheme)
