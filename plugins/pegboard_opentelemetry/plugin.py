@@ -83,6 +83,14 @@ class _Parents:
 
 _GETTER = _ScopeGetter()
 
+#: The API's providers when no SDK is installed: their spans record nothing.
+_NO_SDK = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
+
+
+def _records() -> bool:
+    """Whether the global provider may record spans (an SDK, or another vendor's)."""
+    return not isinstance(trace.get_tracer_provider(), _NO_SDK)
+
 
 def _error_type(exc: BaseException) -> str:
     kind = type(exc)
@@ -154,16 +162,22 @@ class OpenTelemetryPlugin:
         other = f"HTTP {template}"
         tracer = self.tracer
         parent_of = _Parents()
+        provider = self.tracer_provider
+        # An explicit provider decides once; the global one may be installed later.
+        fixed = None if provider is None else not isinstance(provider, _NO_SDK)
 
         def started(request: Request) -> tuple[trace.Span, object]:
             scope = request.scope
             parent = parent_of(scope["headers"])
+            recorded = _records() if fixed is None else fixed
             span = tracer.start_span(
                 names.get(scope["method"], other),
                 context=parent,
                 kind=SpanKind.SERVER,
-                attributes=request_attributes(scope, template),
+                # The API's no-op spans drop attributes: not read for them.
+                attributes=request_attributes(scope, template) if recorded else None,
             )
+            # Current even when not recorded: the caller's trace goes on in outgoing calls.
             return span, context.attach(trace.set_span_in_context(span, parent))
 
         def finished(exchange: Exchange) -> None:

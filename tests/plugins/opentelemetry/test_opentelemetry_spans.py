@@ -295,3 +295,21 @@ def test_the_global_propagator_decides_which_headers_carry_the_parent(
         assert only(exporter).parent is None
     finally:
         propagate.set_global_textmap(previous)
+
+
+def test_without_an_sdk_the_callers_trace_still_goes_on():
+    # No-op spans record nothing (their attributes are not even read), but the
+    # caller's trace context is current in the handler, for outgoing calls.
+    app = App(plugins=[tracing(tracer_provider=trace.NoOpTracerProvider())])
+
+    @app.get("/call-on")
+    async def call_on() -> dict[str, str]:
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        return carrier
+
+    traceparent = f"00-{PARENT_TRACE}-{PARENT_SPAN}-01"
+    response = TestClient(app).get("/call-on", headers={"traceparent": traceparent})
+    assert response.status_code == 200
+    assert response.json()["traceparent"] == traceparent
+    assert TestClient(app).get("/call-on").json() == {}
