@@ -24,7 +24,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pegboard.descriptions import Description
 from pegboard.exceptions import (
-    HTTPException,
     RequestValidationError,
     RouteDefinitionError,
     WebSocketException,
@@ -295,9 +294,7 @@ def _http_endpoint(
     bind, bind_is_async = bind_arguments(arguments, guards)
 
     async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-        if limit is not None:
-            receive = _LimitedReceive(scope, receive, limit)
-        ctx = RequestContext.for_scope(scope, receive, send)
+        ctx = RequestContext.for_scope(scope, receive, send, limit)
         if notify is not None:
             notify.start(ctx.connection)
         response: Response | None = None
@@ -335,14 +332,22 @@ def _http_endpoint(
             return
         try:
             if response is None:
-                await send_raw(send, body)
+                # send_raw(send, body), written out: this is every request's way out.
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": [(b"content-length", str(len(body)).encode()), *headers],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
             else:
                 if nosniff:
                     add_to(response)
                 if response.background is not None or isinstance(response, StreamingResponse):
-                    await _send_guarded(info, response, scope, receive, send)
+                    await _send_guarded(info, response, scope, ctx.receive, send)
                 else:
-                    await response(scope, receive, send)
+                    await response(scope, ctx.receive, send)
         except BaseException as exc:
             # The response has started: nothing can be answered, only cleaned up.
             await ctx.unwind(exc)
@@ -479,36 +484,3 @@ def _close_reason(exc: RequestValidationError) -> str:
     # A close reason must fit in 123 bytes of UTF-8.
     encoded = text.encode()
     return text if len(encoded) <= 123 else encoded[:120].decode(errors="ignore") + "..."
-
-
-class _LimitedReceive:
-    """Wraps ``receive`` to refuse request bodies larger than ``limit`` bytes with 413.
-
-    The declared Content-Length is checked before the first chunk is read, and the
-    running total after each chunk, so an oversized body is never read into memory.
-    """
-
-    __slots__ = ("_checked", "_limit", "_receive", "_received", "_scope")
-
-    def __init__(self, scope: Scope, receive: Receive, limit: int) -> None:
-        self._scope, self._receive, self._limit = scope, receive, limit
-        self._received = 0
-        self._checked = False
-
-    def _too_large(self) -> HTTPException:
-        return HTTPException(413, f"Request body is larger than the limit of {self._limit} bytes.")
-
-    async def __call__(self) -> Message:
-        if not self._checked:
-            self._checked = True
-            for key, value in self._scope["headers"]:
-                if key == b"content-length":
-                    if value.isdigit() and int(value) > self._limit:
-                        raise self._too_large()
-                    break
-        message = await self._receive()
-        if message["type"] == "http.request":
-            self._received += len(message.get("body", b""))
-            if self._received > self._limit:
-                raise self._too_large()
-        return message

@@ -7,16 +7,24 @@ the parser's recursion) raises :class:`InvalidJSONBody`: an
 :class:`~pegboard.exceptions.HTTPException` (so the client gets a 400 with a useful
 ``detail``) that is also a :class:`json.JSONDecodeError` (so code written for
 Starlette, ``except json.JSONDecodeError`` or ``except ValueError``, still works).
+
+Two reads are also quicker than Starlette's, with the same results: ``query_params``
+skips ``urllib.parse`` when nothing needs decoding (:mod:`pegboard.parsing`), and
+``body()`` takes a body that arrives in one ASGI message as it is, without going
+through the ``stream()`` generator (others still do).
 """
 
 from __future__ import annotations
 
 import json
+from contextlib import aclosing
 from typing import Any
 
 from starlette import requests as _starlette
+from starlette.datastructures import QueryParams
 
 from pegboard.exceptions import HTTPException
+from pegboard.parsing import parse_query, query_params_of
 
 __all__ = ["InvalidJSONBody", "Request"]
 
@@ -52,6 +60,37 @@ class Request(_starlette.Request):
     pegboard gives handlers and dependencies this class; annotate parameters with it
     or with Starlette's, either works.
     """
+
+    @property
+    def query_params(self) -> QueryParams:
+        """The query string's parameters, parsed once."""
+        if not hasattr(self, "_query_params"):
+            self._query_params = query_params_of(parse_query(self.scope["query_string"]))
+        return self._query_params
+
+    async def body(self) -> bytes:
+        """The request body, read once (see Starlette's ``Request.body``)."""
+        if hasattr(self, "_body"):
+            return self._body
+        if self._stream_consumed:
+            raise RuntimeError("Stream consumed")
+        message = await self._receive()
+        kind = message["type"]
+        if kind == "http.request" and not message.get("more_body", False):
+            self._stream_consumed = True
+            body: bytes = message.get("body", b"")
+            self._body = body
+            return body
+        if kind == "http.disconnect":
+            self._is_disconnected = True
+            raise _starlette.ClientDisconnect()
+        # The first of several chunks: stream() reads the rest.
+        chunks = [message.get("body", b"")] if kind == "http.request" else []
+        async with aclosing(self.stream()) as stream:
+            async for chunk in stream:
+                chunks.append(chunk)
+        self._body = b"".join(chunks)
+        return self._body
 
     async def json(self) -> Any:
         """The body parsed as JSON; :class:`InvalidJSONBody` (a 400) if it is not JSON."""

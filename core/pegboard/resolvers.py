@@ -21,9 +21,10 @@ from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from pegboard.body_limit import LimitedReceive, too_large
 from pegboard.descriptions import Description
 from pegboard.exceptions import RequestValidationError
-from pegboard.parsing import parse_query
+from pegboard.parsing import parse_query, query_params_of
 from pegboard.requests import Request
 from pegboard.stash import Stash
 
@@ -82,12 +83,14 @@ class RequestContext:
         "_exit_stack",
         "_function_stack",
         "_headers",
+        "_limit",
+        "_limited",
         "_pairs",
         "_query",
         "_query_last",
+        "_receive",
         "_response",
         "_stash",
-        "receive",
         "scope",
         "send",
     )
@@ -95,17 +98,38 @@ class RequestContext:
     def __init__(self, connection: HTTPConnection) -> None:
         self._connection: HTTPConnection | None = connection
         self.scope: Scope = connection.scope
-        self.receive: Receive = getattr(connection, "_receive", _no_receive)
+        self._receive: Receive = getattr(connection, "_receive", _no_receive)
         self.send: Send = getattr(connection, "_send", _no_send)
+        self._limit: int | None = None
+        self._limited: Receive | None = None
         self._clear()
 
     @classmethod
-    def for_scope(cls, scope: Scope, receive: Receive, send: Send) -> RequestContext:
-        """A context for one request; its connection object is made only if asked for."""
+    def for_scope(
+        cls, scope: Scope, receive: Receive, send: Send, limit: int | None = None
+    ) -> RequestContext:
+        """A context for one request; its connection object is made only if asked for.
+
+        ``limit`` is the route's ``max_body_size``: a body larger than it is a 413
+        (see :mod:`pegboard.body_limit`).
+        """
+        # Every slot set here rather than in helpers: this runs once per request.
         ctx = cls.__new__(cls)
-        ctx.scope, ctx.receive, ctx.send = scope, receive, send
+        ctx.scope, ctx._receive, ctx.send = scope, receive, send
+        ctx._limit = limit
+        ctx._limited = None
         ctx._connection = None
-        ctx._clear()
+        ctx._body = None
+        ctx._query = None
+        ctx._query_last = None
+        ctx._pairs = None
+        ctx._headers = None
+        ctx._cookies = None
+        ctx._response = None
+        ctx._background = None
+        ctx._exit_stack = None
+        ctx._function_stack = None
+        ctx._stash = None
         return ctx
 
     def _clear(self) -> None:
@@ -128,7 +152,7 @@ class RequestContext:
         if conn is None:
             scope = self.scope
             if scope["type"] == "websocket":
-                conn = WebSocket(scope, self.receive, self.send)
+                conn = WebSocket(scope, self._receive, self.send)
             else:
                 conn = Request(scope, self.receive, self.send)
                 if self._body is not None:  # already read: the request must not read again
@@ -169,7 +193,7 @@ class RequestContext:
             if self._connection is not None:
                 query = self._connection.query_params
             else:
-                query = QueryParams(self._query_pairs())
+                query = query_params_of(self._query_pairs())
             self._query = query
         return query
 
@@ -185,25 +209,79 @@ class RequestContext:
         Raises :class:`~starlette.requests.ClientDisconnect` if the client leaves first.
         """
         body = self._body
-        if body is None:
-            conn = self._connection
-            if conn is not None:
-                body = await conn.body()  # type: ignore[attr-defined]
-            else:
-                chunks: list[bytes] = []
-                receive = self.receive
-                while True:
-                    message = await receive()
-                    if message["type"] == "http.disconnect":
-                        raise ClientDisconnect()
-                    chunk = message.get("body", b"")
-                    if chunk:
-                        chunks.append(chunk)
-                    if not message.get("more_body", False):
-                        break
-                body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if body is not None:
+            return body
+        conn = self._connection
+        if conn is not None:
+            body = await conn.body()  # type: ignore[attr-defined]
             self._body = body
+            return body  # type: ignore[no-any-return]
+        # Read straight from the server's receive: no wrapper, no list of chunks for
+        # the usual body that arrives in one message.
+        limit = self._limit
+        declared = -1
+        if limit is not None:
+            for name, value in self.scope["headers"]:  # declared_length(), inline
+                if name == b"content-length":
+                    try:
+                        declared = int(value)
+                    except ValueError:
+                        declared = -1  # not a number: counted as it arrives
+                    break
+            if declared > limit:
+                raise too_large(limit)  # refused before anything is read
+        message = await self._receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        body = message.get("body", b"")
+        if message.get("more_body", False):
+            body = await self._rest_of_body(body, limit)
+        elif limit is not None and declared < 0 and len(body) > limit:
+            # A declared length the server has framed the body by, within the
+            # limit, needs no count; a body without one does.
+            raise too_large(limit)
+        self._body = body
         return body
+
+    async def _rest_of_body(self, first: bytes, limit: int | None) -> bytes:
+        """The chunks after the first of a body sent in several messages, counted."""
+        chunks = [first]
+        size = len(first)
+        receive = self._receive
+        more = True
+        while more:
+            if limit is not None and size > limit:
+                raise too_large(limit)
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect()
+            chunk = message.get("body", b"")
+            chunks.append(chunk)
+            size += len(chunk)
+            more = message.get("more_body", False)
+        if limit is not None and size > limit:
+            raise too_large(limit)
+        return b"".join(chunks)
+
+    @property
+    def receive(self) -> Receive:
+        """The ASGI ``receive`` for whatever reads the body other than :meth:`body`.
+
+        Under a ``max_body_size`` it is a :class:`~pegboard.body_limit.LimitedReceive`,
+        made on first use and shared by all readers of this request.
+        """
+        limit = self._limit
+        if limit is None:
+            return self._receive
+        limited = self._limited
+        if limited is None:
+            limited = self._limited = LimitedReceive(self.scope, self._receive, limit)
+        return limited
+
+    @receive.setter
+    def receive(self, receive: Receive) -> None:
+        self._receive = receive
+        self._limited = None
 
     @property
     def headers(self) -> Headers:

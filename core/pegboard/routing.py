@@ -385,14 +385,15 @@ class _RouteIndex:
 
     def candidates(self, route_path: str) -> list[BaseRoute]:
         segments = route_path[1:].split("/")
+        count = len(segments)
         node = self
-        while node.depth < len(segments):
+        while node.depth < count:
             found = node.by_segment.get(segments[node.depth])
             if found is None:
                 break
-            if isinstance(found, list):
+            if type(found) is list:
                 return found
-            node = found
+            node = found  # type: ignore[assignment]
         return node.wildcards
 
 

@@ -49,7 +49,15 @@ def json_media_check(strict: bool, refuse: bool = True) -> Callable[[Any], bool]
     """
 
     def check(scope: Any) -> bool:
-        value = content_type(scope)
+        # Per request, before the body is parsed: the header is found inline and the
+        # usual exact "application/json" needs no parsing.
+        value = None
+        for name, found in scope["headers"]:
+            if name == b"content-type":
+                if found == b"application/json":
+                    return True
+                value = found
+                break
         if value is None:
             if not strict:
                 return True
