@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from starlette.requests import HTTPConnection
 
-from pegboard_security.base import SchemeOptions, SecurityBase, Unpack
+from pegboard_security.base import SchemeOptions, SecurityBase, Unpack, reads_scope_only
 from pegboard_security.credentials import (
     MalformedCredentials,
     cookie_value,
@@ -82,6 +82,7 @@ class APIKeyHeader(APIKeyBase):
             raise ValueError(f"APIKeyHeader(name={name!r}): that is not a valid header name.")
         self._key = name.lower().encode("ascii")
 
+    @reads_scope_only
     async def __call__(
         self,
         request: HTTPConnection,
@@ -103,6 +104,7 @@ class APIKeyQuery(APIKeyBase):
 
     location = "query"
 
+    @reads_scope_only
     async def __call__(
         self,
         request: HTTPConnection,
@@ -121,6 +123,7 @@ class APIKeyCookie(APIKeyBase):
 
     location = "cookie"
 
+    @reads_scope_only
     async def __call__(
         self,
         request: HTTPConnection,

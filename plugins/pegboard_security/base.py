@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Mapping
-from typing import Any, TypedDict
+from collections.abc import Callable, Mapping
+from typing import Any, TypedDict, TypeVar
 
 if sys.version_info >= (3, 11):
     from typing import Unpack as Unpack
@@ -16,7 +16,35 @@ from pegboard import HTTPException
 from pegboard_security.credentials import MAX_CREDENTIALS_LENGTH
 from pegboard_security.scopes import NO_SCOPES, SecurityScopes
 
-__all__ = ["SchemeOptions", "SecurityBase"]
+__all__ = ["SchemeOptions", "SecurityBase", "reads_scope_only", "scope_is_enough"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The first-party methods that take the request and read only ``request.scope``
+# (headers, cookies) or ``request.query_params``.
+_SCOPE_READERS: set[Callable[..., Any]] = set()
+# Every method of the first-party schemes that is handed the request.
+_TAKES_REQUEST = ("__call__", "_read", "_header", "_bearer_token")
+
+
+def reads_scope_only(method: F) -> F:
+    """Mark a first-party scheme method that reads no more of its request than the scope."""
+    _SCOPE_READERS.add(method)
+    return method
+
+
+def scope_is_enough(scheme: object) -> bool:
+    """Whether ``scheme`` reads only the scope of the request it is called with (build time).
+
+    True for the first-party schemes and for subclasses that keep their request-reading
+    methods: the plugin then calls them with an ``HTTPConnection`` on the scope instead
+    of the request's ``Request``, which is not made for them. A scheme of your own, or a
+    subclass overriding one of those methods, gets the ``Request`` as before.
+    """
+    cls = type(scheme)
+    return all(
+        not hasattr(cls, name) or getattr(cls, name) in _SCOPE_READERS for name in _TAKES_REQUEST
+    )
 
 
 class SchemeOptions(TypedDict, total=False):
@@ -61,6 +89,12 @@ class SecurityBase:
     ``openapi_scheme`` is the OpenAPI Security Scheme object it is documented with,
     under ``scheme_name`` (the class name by default). Subclasses set it in
     ``__init__`` and implement ``async def __call__``.
+
+    A scheme of your own is called with the request's ``Request``, the object its
+    handler gets. The first-party schemes read only headers, cookies and the query
+    string, so they are called with an ``HTTPConnection`` on the request instead and
+    no ``Request`` is made for them; a subclass of theirs that overrides ``__call__``
+    (or another method that is handed the request) gets the ``Request`` again.
     """
 
     openapi_scheme: Mapping[str, Any]

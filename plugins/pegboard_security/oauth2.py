@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from starlette.requests import HTTPConnection
 
-from pegboard_security.base import SchemeOptions, SecurityBase, Unpack
+from pegboard_security.base import SchemeOptions, SecurityBase, Unpack, reads_scope_only
 from pegboard_security.credentials import (
     MAX_CREDENTIALS_LENGTH,
     MalformedCredentials,
@@ -46,6 +46,7 @@ class OAuth2(SecurityBase):
         self.flows = dict(flows or {})
         self.openapi_scheme = self._scheme(type="oauth2", flows=self.flows)
 
+    @reads_scope_only
     def _header(self, request: HTTPConnection, security_scopes: SecurityScopes) -> str | None:
         try:
             return authorization(request, self.max_length)
@@ -56,6 +57,7 @@ class OAuth2(SecurityBase):
         if self.auto_error:
             raise self.make_not_authenticated_error(security_scopes=security_scopes)
 
+    @reads_scope_only
     def _bearer_token(self, request: HTTPConnection, security_scopes: SecurityScopes) -> str | None:
         value = self._header(request, security_scopes)
         if value is None:
@@ -69,6 +71,7 @@ class OAuth2(SecurityBase):
             raise self.make_not_authenticated_error("Invalid Bearer token", security_scopes)
         return token
 
+    @reads_scope_only
     async def __call__(
         self,
         request: HTTPConnection,
@@ -109,6 +112,7 @@ class OAuth2PasswordBearer(OAuth2):
         )
         self.token_url = tokenUrl
 
+    @reads_scope_only
     async def __call__(
         self,
         request: HTTPConnection,
@@ -143,6 +147,7 @@ class OAuth2AuthorizationCodeBearer(OAuth2):
             max_length=max_length,
         )
 
+    @reads_scope_only
     async def __call__(
         self,
         request: HTTPConnection,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from starlette.requests import HTTPConnection
 
-from pegboard_security.base import SchemeOptions, SecurityBase, Unpack
+from pegboard_security.base import SchemeOptions, SecurityBase, Unpack, reads_scope_only
 from pegboard_security.credentials import (
     MalformedCredentials,
     authorization,
@@ -36,6 +36,7 @@ class OpenIdConnect(SecurityBase):
         )
         self.openapi_scheme = self._scheme(type="openIdConnect", openIdConnectUrl=openIdConnectUrl)
 
+    @reads_scope_only
     async def __call__(
         self,
         request: HTTPConnection,

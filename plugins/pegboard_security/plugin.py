@@ -2,7 +2,9 @@
 
 The schemes themselves are ordinary dependencies and need nothing from the plugin at
 request time. What the plugin adds, all while the app is built, through the DI
-plugin's hooks: ``SecurityScopes`` parameters, cache keys that keep values computed
+plugin's hooks: ``SecurityScopes`` parameters, an ``HTTPConnection`` on the scope for
+first-party schemes (they need no ``Request``, see
+:func:`~pegboard_security.base.scope_is_enough`), cache keys that keep values computed
 for different scopes apart, the ``SecurityDescription`` of every scheme in a route's
 graph, the ``security=[...]`` route option, and the password form's fields.
 """
@@ -14,11 +16,13 @@ from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import attrs
+from starlette.requests import HTTPConnection
 
 from pegboard import (
     App,
     ParamInfo,
     PluginInfo,
+    RequestContext,
     Resolver,
     RouteDefinitionError,
     RouteInfo,
@@ -36,7 +40,7 @@ from pegboard.descriptions import (
 )
 from pegboard.params import describe_callable
 from pegboard_di import Depends, dependency_graph, dependency_resolver
-from pegboard_security.base import SecurityBase
+from pegboard_security.base import SecurityBase, scope_is_enough
 from pegboard_security.forms import FormField, form_field_resolver
 from pegboard_security.scopes import RequiredScopes, Security, SecurityScopes, scopes_of
 
@@ -165,13 +169,16 @@ class SecurityPlugin:
     def pegboard_di_resolve_parameter(
         self, param: ParamInfo, chain: tuple[Depends, ...]
     ) -> Resolver | None:
-        if not _is_scopes_type(param.type):
-            return None
-        if self.fastapi_compatible:
-            scopes = param.type(scopes_of(chain), plain_errors=True)
-        else:
-            scopes = param.type(scopes_of(chain))
-        return Resolver.constant(scopes, label="scopes")
+        if _is_scopes_type(param.type):
+            if self.fastapi_compatible:
+                scopes = param.type(scopes_of(chain), plain_errors=True)
+            else:
+                scopes = param.type(scopes_of(chain))
+            return Resolver.constant(scopes, label="scopes")
+        if param.type is HTTPConnection and scope_is_enough(param.owner):
+            # A scheme reading headers needs no Request: none is made per request.
+            return Resolver(_connection_on_scope, is_async=False, label="HTTPConnection")
+        return None
 
     @hookimpl
     def pegboard_di_cache_key(
@@ -210,6 +217,10 @@ class SecurityPlugin:
         if scopes:
             described.append(_FORBIDDEN)
         return described
+
+
+def _connection_on_scope(ctx: RequestContext) -> HTTPConnection:
+    return HTTPConnection(ctx.scope)
 
 
 def _reads_scopes(app: App, marker: Depends) -> bool:
