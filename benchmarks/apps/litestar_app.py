@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from litestar import Litestar, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotAuthorizedException, ValidationException
+from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import (
     FromPath,
@@ -21,6 +21,7 @@ from litestar.params import (
     PathParameter,
     QueryParameter,
 )
+from litestar.status_codes import HTTP_400_BAD_REQUEST
 from litestar.types import ExceptionHandlersMap
 
 from .common import (
@@ -98,13 +99,15 @@ async def secure(user: NamedDependency[dict[str, str]]) -> dict[str, str]:
     return user
 
 
-def validation_as_422(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    # Litestar reports validation errors as 400; the other apps (and the
-    # equality check) use FastAPI's 422.
+def client_error_as_422(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    # Litestar answers 400 both to input that fails validation (ValidationException)
+    # and to a body that is not JSON at all (a ClientException); the other apps (and
+    # the equality check) use FastAPI's 422 for both. A handler keyed by status code
+    # takes precedence over those by class, so it catches every 400.
     return Response({"status_code": 422, "detail": exc.detail, "extra": exc.extra}, status_code=422)
 
 
-EXCEPTION_HANDLERS: ExceptionHandlersMap = {ValidationException: validation_as_422}
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {HTTP_400_BAD_REQUEST: client_error_as_422}
 
 app = Litestar(
     route_handlers=[plain, get_item, create_item, deps, secure],
