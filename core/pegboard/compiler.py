@@ -29,7 +29,7 @@ from pegboard.exceptions import (
     WebSocketException,
 )
 from pegboard.nosniff import NOSNIFF, add_to, has_header, sending
-from pegboard.observers import RouteObserver, exception_handlers, observe
+from pegboard.observers import SHARED_CONTEXT, RouteObserver, exception_handlers, observe
 from pegboard.params import ParamInfo, describe_callable
 from pegboard.resolvers import Encoder, RequestContext, Resolver, bind_arguments, is_async_callable
 
@@ -129,9 +129,12 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
     # are outside either way.
     serve_errors = app.serves_errors and info.kind == "http"
     wrapped = bool(middleware)
+    # Observers hand the route their context (one Request for both) unless route
+    # middleware, which may change receive or the scope, sits between them.
+    shared = bool(observers) and not middleware
     if encoder is not None:
         endpoint = _http_endpoint(
-            app, info, arguments, guards, encoder, notify, serve_errors and not wrapped
+            app, info, arguments, guards, encoder, notify, serve_errors and not wrapped, shared
         )
     else:
         endpoint = _websocket_endpoint(info, arguments, guards, notify)
@@ -147,7 +150,8 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
         handlers = (
             exception_handlers(app.exception_handlers) if wrapped and not serve_errors else None
         )
-        endpoint = observe(endpoint, observers, handlers)
+        limit = info.options.get("max_body_size")
+        endpoint = observe(endpoint, observers, handlers, limit=limit)
     depends_on = frozenset(k for r in (*guards, *arguments.values()) for k in r.depends_on)
     compiled = CompiledRoute(
         info, arguments, guards, encoder, endpoint, observers=observers, depends_on=depends_on
@@ -225,6 +229,7 @@ def _http_endpoint(
     encoder: Encoder,
     notify: _Notify | None,
     serve_errors: bool,
+    shared_context: bool = False,
 ) -> ASGIApp:
     """Build time: pick the shape of the route's per-request function.
 
@@ -232,6 +237,8 @@ def _http_endpoint(
     debug page), which it does when the app has no middleware of its own: then no
     ``ServerErrorMiddleware`` is around it. Handled errors (by class or status) are
     always answered here, so route middleware sees the final response.
+    ``shared_context``: the route's observers made the request's context and put it
+    in the scope (:data:`~pegboard.observers.SHARED_CONTEXT`).
     """
     call = _caller(info)
     encode = encoder.func
@@ -260,7 +267,7 @@ def _http_endpoint(
         )
         await send({"type": "http.response.body", "body": body})
 
-    if not arguments and not guards and notify is None:
+    if not arguments and not guards and notify is None and not shared_context:
         # Nothing to resolve: no request context unless something raises.
         async def plain_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
             try:
@@ -294,7 +301,11 @@ def _http_endpoint(
     bind, bind_is_async = bind_arguments(arguments, guards)
 
     async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-        ctx = RequestContext.for_scope(scope, receive, send, limit)
+        if shared_context:
+            ctx: RequestContext = scope[SHARED_CONTEXT]
+            ctx.send = send  # the observers' send: they see the errors answered too
+        else:
+            ctx = RequestContext.for_scope(scope, receive, send, limit)
         if notify is not None:
             notify.start(ctx.connection)
         response: Response | None = None

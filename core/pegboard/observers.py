@@ -12,6 +12,12 @@ else of the route: a context variable set in ``started`` (a request id, the curr
 span) is seen by the handler, its dependencies, the exception handlers and any log
 call they make, and ``finished`` can reset it. An observer may also add headers to
 the response (``response_headers``), such as a request id echoed back.
+
+The observers of a route see the same ``Request`` object as each other and, unless
+route middleware (which could change ``receive`` or the scope) sits between them and
+the compiled route, as its handler, dependencies and exception handlers: the
+outermost observer makes the request's :class:`~pegboard.resolvers.RequestContext`
+and hands it down under :data:`SHARED_CONTEXT` in the scope.
 """
 
 from __future__ import annotations
@@ -25,15 +31,19 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, ExceptionHandler, Message, Receive, Scope, Send
 
 from pegboard.requests import Request
+from pegboard.resolvers import RequestContext
 from pegboard.stash import StashKey
 
-__all__ = ["ACCESS_LOG", "Exchange", "RouteObserver", "observe"]
+__all__ = ["ACCESS_LOG", "SHARED_CONTEXT", "Exchange", "RouteObserver", "observe"]
 
 #: Set by a plugin that writes its own access log (``app.stash[ACCESS_LOG] = "name"``
 #: in ``pegboard_configure``): ``pegboard run`` then turns the server's access log off.
 ACCESS_LOG: StashKey[str] = StashKey("access_log")
 
 _HANDLERS_KEY = "starlette.exception_handlers"
+#: The scope key under which the observers of a request, and its route when compiled
+#: to look there, find the request's context.
+SHARED_CONTEXT = "pegboard.observed_context"
 
 
 @attrs.frozen(eq=False)
@@ -116,6 +126,8 @@ def observe(
     app: ASGIApp,
     observers: Sequence[RouteObserver],
     handlers: tuple[dict[Any, ExceptionHandler], dict[int, ExceptionHandler]] | None = None,
+    *,
+    limit: int | None = None,
 ) -> ASGIApp:
     """Wrap a compiled route so each of ``observers`` sees every exchange (build time).
 
@@ -123,6 +135,9 @@ def observe(
     given when something inside ``app`` may still raise one (route middleware while
     Starlette's ``ExceptionMiddleware`` is outside): they then answer it here, so the
     observers see the response, as they do the rest of the time.
+
+    ``limit`` is the route's ``max_body_size``, for the request's context that the
+    observers put in the scope (and ``app`` takes from there if compiled to).
     """
     watchers = tuple(observers)
     if handlers is not None:
@@ -130,16 +145,20 @@ def observe(
     # Nested as ``with`` blocks would be: the first observer outermost, so ``started``
     # runs in order and ``finished`` in reverse, unwinding context variables in order.
     for watcher in reversed(watchers):
-        app = _observe_one(app, watcher)
+        app = _observe_one(app, watcher, limit)
     return app
 
 
-def _observe_one(app: ASGIApp, observer: RouteObserver) -> ASGIApp:
+def _observe_one(app: ASGIApp, observer: RouteObserver, limit: int | None) -> ASGIApp:
     """``app`` wrapped so that ``observer`` sees every exchange."""
     started, finished, add = observer.started, observer.finished, observer.response_headers
 
     async def observed(scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive, send)
+        ctx: RequestContext | None = scope.get(SHARED_CONTEXT)
+        outermost = ctx is None
+        if ctx is None:
+            ctx = scope[SHARED_CONTEXT] = RequestContext.for_scope(scope, receive, send, limit)
+        request = ctx.request
         state = started(request) if started is not None else None
         start: Message | None = None
 
@@ -158,6 +177,8 @@ def _observe_one(app: ASGIApp, observer: RouteObserver) -> ASGIApp:
             failure = exc
             raise
         finally:
+            if outermost:
+                del scope[SHARED_CONTEXT]
             finished(_exchange(request, state, start, failure))
 
     return observed

@@ -327,3 +327,104 @@ def test_errors_raised_by_route_middleware_are_seen_as_answered(app_middleware: 
     # The observer sees the headers sent, also those app middleware adds on the way out.
     added = "yes" if app_middleware else None
     assert watcher.seen == [("/guarded", "state-/guarded", 403, added, None)]
+
+
+class Requests:
+    """Observes every route, keeping the Request objects it is handed."""
+
+    plugin_info = PluginInfo(name="requests")
+
+    def __init__(self) -> None:
+        self.started: list[Request] = []
+        self.finished: list[Request] = []
+
+    @hookimpl
+    def pegboard_route_observer(self, app: App, route: RouteInfo) -> RouteObserver:
+        return RouteObserver(
+            lambda exchange: self.finished.append(exchange.request),
+            started=self.started.append,
+        )
+
+
+class MoreRequests(Requests):
+    plugin_info = PluginInfo(name="more_requests")
+
+
+def test_the_observers_the_handler_and_exception_handlers_share_one_request():
+    requests, more = Requests(), MoreRequests()
+    app = App(plugins=[requests, more])
+    handed: list[Request] = []
+
+    class Refused(Exception):
+        pass
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Exception) -> Any:
+        from pegboard import JSONResponse
+
+        handed.append(request)
+        return JSONResponse({"refused": True}, status_code=409)
+
+    @app.post("/items/{id}")
+    async def create(id: str, request: Request) -> dict[str, Any]:
+        handed.append(request)
+        request.state.seen = True
+        if id == "no":
+            raise Refused()
+        return {"id": id, "body": (await request.body()).decode()}
+
+    @app.get("/plain")
+    async def plain() -> str:
+        raise Refused()
+
+    client = TestClient(app)
+    assert client.post("/items/1", content=b"abc").json() == {"id": "1", "body": "abc"}
+    assert requests.started == requests.finished == handed == more.started == more.finished
+    assert len(handed) == 1
+    assert client.post("/items/no").status_code == 409
+    assert requests.started[1] is handed[1] is handed[2] is requests.finished[1]
+    assert client.get("/plain").status_code == 409  # no parameters: the same too
+    assert requests.started[2] is handed[3] is requests.finished[2]
+
+
+def test_behind_route_middleware_the_handler_gets_its_own_request():
+    # Middleware may change receive or the scope: the handler must read through it.
+    requests = Requests()
+    app = App(plugins=[requests])
+    handed: list[Request] = []
+
+    class Upper:
+        def __init__(self, app: ASGIApp) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            async def upper() -> Message:
+                message = await receive()
+                return {**message, "body": message.get("body", b"").upper()}
+
+            await self.app(scope, upper, send)
+
+    @app.post("/", middleware=[Middleware(Upper)])
+    async def echo(request: Request) -> str:
+        handed.append(request)
+        return (await request.body()).decode()
+
+    client = TestClient(app)
+    assert client.post("/", content=b"abc").json() == "ABC"
+    assert handed[0] is not requests.started[0]
+    assert requests.started[0] is requests.finished[0]
+    assert "pegboard.observed_context" not in handed[0].scope  # cleared once done
+
+
+def test_a_body_over_the_limit_is_refused_on_an_observed_route():
+    requests = Requests()
+    app = App(plugins=[requests], max_body_size=4)
+
+    @app.post("/")
+    async def echo(request: Request) -> str:
+        return (await request.body()).decode()
+
+    client = TestClient(app)
+    assert client.post("/", content=b"abcd").json() == "abcd"
+    assert client.post("/", content=b"abcde").status_code == 413
+    assert client.post("/", content=iter([b"abc", b"de"])).status_code == 413
