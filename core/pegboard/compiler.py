@@ -257,16 +257,6 @@ def _http_endpoint(
             ctx.send = sending(ctx.send)
         await errors.answer(exc, ctx, serve_errors=serve_errors)
 
-    async def send_raw(send: Send, body: bytes) -> None:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(b"content-length", str(len(body)).encode()), *headers],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
     if not arguments and not guards and notify is None and not shared_context:
         # Nothing to resolve: no request context unless something raises.
         async def plain_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
@@ -287,7 +277,15 @@ def _http_endpoint(
                 await fail(exc, RequestContext.for_scope(scope, receive, send))
                 return
             if response is None:
-                await send_raw(send, body)
+                # The encoder's bytes as two raw messages (as in `endpoint` below).
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": [(b"content-length", str(len(body)).encode()), *headers],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
                 return
             if nosniff:
                 add_to(response)
@@ -343,7 +341,8 @@ def _http_endpoint(
             return
         try:
             if response is None:
-                # send_raw(send, body), written out: this is every request's way out.
+                # The encoder's bytes as two raw messages, with the header list built
+                # at compile time: the way out of most requests.
                 await send(
                     {
                         "type": "http.response.start",
