@@ -10,8 +10,9 @@ Starlette, ``except json.JSONDecodeError`` or ``except ValueError``, still works
 
 Two reads are also quicker than Starlette's, with the same results: ``query_params``
 skips ``urllib.parse`` when nothing needs decoding (:mod:`pegboard.parsing`), and
-``body()`` takes a body that arrives in one ASGI message as it is, without going
-through the ``stream()`` generator (others still do).
+``body()`` takes a body that arrives in one ASGI message (or whose first message
+holds all of its Content-Length) as it is, without going through the ``stream()``
+generator (others still do).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from starlette import requests as _starlette
 from starlette.datastructures import QueryParams
 
+from pegboard.body_limit import declared_length
 from pegboard.exceptions import HTTPException
 from pegboard.parsing import parse_query, query_params_of
 
@@ -76,11 +78,14 @@ class Request(_starlette.Request):
             raise RuntimeError("Stream consumed")
         message = await self._receive()
         kind = message["type"]
-        if kind == "http.request" and not message.get("more_body", False):
-            self._stream_consumed = True
+        if kind == "http.request":
             body: bytes = message.get("body", b"")
-            self._body = body
-            return body
+            # Complete without more_body too once the declared length is there: some
+            # servers (granian) end every body with one more, empty message.
+            if not message.get("more_body", False) or len(body) == declared_length(self.scope):
+                self._stream_consumed = True
+                self._body = body
+                return body
         if kind == "http.disconnect":
             self._is_disconnected = True
             raise _starlette.ClientDisconnect()

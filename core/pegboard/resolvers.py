@@ -216,26 +216,25 @@ class RequestContext:
             body = await conn.body()  # type: ignore[attr-defined]
             self._body = body
             return body  # type: ignore[no-any-return]
-        # Read straight from the server's receive: no wrapper, no list of chunks for
-        # the usual body that arrives in one message.
-        limit = self._limit
+        # Read straight from the server's receive: no wrapper, and for the usual body
+        # that comes in one message, no list of chunks.
         declared = -1
-        if limit is not None:
-            for name, value in self.scope["headers"]:  # declared_length(), inline
-                if name == b"content-length":
-                    try:
-                        declared = int(value)
-                    except ValueError:
-                        declared = -1  # not a number: counted as it arrives
-                    break
-            if declared > limit:
-                raise too_large(limit)  # refused before anything is read
+        for name, value in self.scope["headers"]:  # declared_length(), inline
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = -1  # not a number: read as if there were none
+                break
+        limit = self._limit
+        if limit is not None and declared > limit:
+            raise too_large(limit)  # refused before anything is read
         message = await self._receive()
         if message["type"] == "http.disconnect":
             raise ClientDisconnect()
         body = message.get("body", b"")
-        if message.get("more_body", False):
-            body = await self._rest_of_body(body, limit)
+        if message.get("more_body", False) and len(body) != declared:
+            body = await self._rest_of_body(body, limit, declared)
         elif limit is not None and declared < 0 and len(body) > limit:
             # A declared length the server has framed the body by, within the
             # limit, needs no count; a body without one does.
@@ -243,13 +242,18 @@ class RequestContext:
         self._body = body
         return body
 
-    async def _rest_of_body(self, first: bytes, limit: int | None) -> bytes:
-        """The chunks after the first of a body sent in several messages, counted."""
+    async def _rest_of_body(self, first: bytes, limit: int | None, declared: int) -> bytes:
+        """The chunks after the first of a body sent in several messages, counted.
+
+        Reading stops once the declared Content-Length has arrived: some servers
+        (granian) send the end of every body as one more, empty message, and waiting
+        for it costs a round trip through the event loop per request.
+        """
         chunks = [first]
         size = len(first)
         receive = self._receive
         more = True
-        while more:
+        while more and size != declared:
             if limit is not None and size > limit:
                 raise too_large(limit)
             message = await receive()

@@ -80,6 +80,38 @@ def test_a_body_in_one_message_is_read_with_one_receive():
     assert receiver.calls == 1
 
 
+def granian_style(body: bytes) -> list[Message]:
+    """How granian sends every body: the bytes, then an empty message ending it."""
+    return [
+        {"type": "http.request", "body": body, "more_body": True},
+        {"type": "http.request", "body": b"", "more_body": False},
+    ]
+
+
+def test_a_body_with_all_its_declared_bytes_is_not_waited_on():
+    receiver = Receiver(granian_style(b"hello"))
+    assert read(context(receiver, limit=10, length=5)) == b"hello"
+    assert receiver.calls == 1
+    receiver = Receiver(chunks(b"he", b"llo", b""))
+    assert read(context(receiver, limit=None, length=5)) == b"hello"
+    assert receiver.calls == 2
+    receiver = Receiver(granian_style(b"hello"))  # no Content-Length: read to the end
+    assert read(context(receiver, limit=10)) == b"hello"
+    assert receiver.calls == 2
+
+
+def test_request_body_with_all_its_declared_bytes_is_not_waited_on():
+    async def run() -> bytes:
+        receiver = Receiver(granian_style(b"hello"))
+        request = Request(scope([(b"content-length", b"5")]), receiver)
+        body = await request.body()
+        assert receiver.calls == 1
+        assert [c async for c in request.stream()] == [b"hello", b""]
+        return body
+
+    assert asyncio.run(run()) == b"hello"
+
+
 def test_a_body_in_several_messages_is_joined():
     receiver = Receiver(chunks(b"ab", b"", b"cd"))
     assert read(context(receiver, limit=10)) == b"abcd"
