@@ -340,7 +340,10 @@ class App(RouteDecorators, Starlette):
         if self.nosniff:
             stack = NoSniff(stack)
         self.middleware_stack = stack
-        serve = stack if self.user_middleware else Dispatcher(self.router, stack)
+        if self.user_middleware:
+            serve = stack
+        else:
+            serve = Dispatcher(self.router, stack, self.error_handling, self.nosniff)
         self._serve = serve
         return serve
 

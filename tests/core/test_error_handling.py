@@ -317,3 +317,80 @@ def test_route_middleware_sees_handled_errors_as_responses(make_app: Any):
     response = client_for(app).get("/gone")
     assert (response.status_code, response.json()) == (410, {"detail": "gone"})
     assert statuses == [410]
+
+
+class CountingFallback:
+    """Wraps a dispatcher's fallback (Starlette's stack) to count what reaches it."""
+
+    def __init__(self, app: App) -> None:
+        dispatcher = app._serve
+        assert isinstance(dispatcher, Dispatcher)
+        self.inner = dispatcher.fallback
+        self.calls: list[str] = []
+        dispatcher.fallback = self
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.calls.append(f"{scope['method']} {scope['path']}")
+        await self.inner(scope, receive, send)
+
+
+def test_404_and_405_are_answered_without_starlettes_stack():
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+    from starlette.routing import Route as StarletteRoute
+
+    from pegboard import PlainTextResponse
+
+    async def raw(request: Request) -> Response:
+        return PlainTextResponse("raw")
+
+    app = App(routes=[StarletteRoute("/raw", raw, methods=["GET"])])
+    seen: list[Any] = []
+
+    @app.exception_handler(405)
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        seen.append((request.scope["route"].path, request.path_params))
+        assert type(exc) is StarletteHTTPException  # what Starlette's router raises
+        return JSONResponse({"allow": exc.headers["Allow"]}, status_code=405)
+
+    @app.get("/items/{id}")
+    async def item(id: str) -> str:
+        return id
+
+    @app.get("/slash/")
+    async def slash() -> str:
+        return "slash"
+
+    client = client_for(app, follow_redirects=False)
+    fallback = CountingFallback(app)
+
+    missing = client.get("/nowhere")
+    assert (missing.status_code, missing.json()) == (404, {"detail": "Not Found"})
+    assert missing.headers["x-content-type-options"] == "nosniff"
+    wrong = client.delete("/items/7")
+    assert wrong.status_code == 405
+    assert set(wrong.json()["allow"].split(", ")) == {"GET", "HEAD"}
+    assert seen == [("/items/{id}", {"id": "7"})]
+    assert fallback.calls == []
+    # What Starlette would do differently is still Starlette's: a raw route's 405 and
+    # a redirect to the path with (or without) the trailing slash.
+    assert client.post("/raw").status_code == 405
+    redirect = client.get("/slash")
+    assert (redirect.status_code, redirect.headers["location"]) == (307, "http://testserver/slash/")
+    assert fallback.calls == ["POST /raw", "GET /slash"]
+
+
+def test_a_router_default_app_still_answers_what_no_route_matches():
+    async def default(scope: Scope, receive: Receive, send: Send) -> None:
+        await JSONResponse({"default": scope["path"]}, status_code=404)(scope, receive, send)
+
+    app = App()
+    app.router.default = default
+
+    @app.get("/here")
+    async def here() -> str:
+        return "here"
+
+    client = client_for(app)
+    assert client.get("/elsewhere").json() == {"default": "/elsewhere"}
+    assert client.post("/here").status_code == 405  # a route has the path: still a 405
