@@ -1,9 +1,16 @@
 """Route compilation: hooks in, one plain ASGI callable per route out.
 
-While the app is built, :func:`compile_route` asks the plugins (through hooks) for a
+**At build time**, :func:`compile_route` asks the plugins (through hooks) for a
 resolver per handler parameter, the route's guards, its encoder and its middleware,
-then composes a single async function for the route. Serving a request runs that
-function only: no hook calls, no signature inspection, no plugin lookups.
+then composes a single async function for the route: the resolvers bound into one
+``bind(ctx)``, the header list of raw responses fixed, the error answers chosen.
+
+**Per request** that function only (no hook calls, no signature inspection, no
+plugin lookups): make the :class:`~pegboard.resolvers.RequestContext` (which reads
+the parts of the request the resolvers ask for, the body within ``max_body_size``,
+and makes a ``Request`` only if something asks), ``bind`` the arguments, call the
+handler, and send the encoder's bytes as two raw ASGI messages, or the ``Response``
+the handler returned; an exception is answered by the app's exception handlers.
 """
 
 from __future__ import annotations
