@@ -12,7 +12,7 @@ defined, by the check that names the plugin declaring each option.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
@@ -149,7 +149,7 @@ class RouteDecorators:
         responses: Mapping[int | str, Any] = UNSET,
         deprecated: bool = UNSET,
         openapi_extra: Mapping[str, Any] = UNSET,
-        callbacks: Mapping[str, Any] = UNSET,
+        callbacks: Mapping[str, Any] | Iterable[Any] = UNSET,
         compress: Any = UNSET,
         cache: Any = UNSET,
         etag: bool = UNSET,
@@ -209,7 +209,7 @@ class RouteDecorators:
         responses: Mapping[int | str, Any] = UNSET,
         deprecated: bool = UNSET,
         openapi_extra: Mapping[str, Any] = UNSET,
-        callbacks: Mapping[str, Any] = UNSET,
+        callbacks: Mapping[str, Any] | Iterable[Any] = UNSET,
         compress: Any = UNSET,
         cache: Any = UNSET,
         etag: bool = UNSET,

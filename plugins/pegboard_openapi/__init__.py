@@ -17,11 +17,13 @@ from pegboard_openapi.document import (
 )
 from pegboard_openapi.exceptions import OpenAPIWarning
 from pegboard_openapi.plugin import ROUTE_OPTIONS, OpenAPIPlugin, openapi
+from pegboard_openapi.routers import DocumentedRouter
 from pegboard_openapi.settings import OpenAPISettings, default_operation_id, default_summary
 
 __all__ = [
     "ROUTE_OPTIONS",
     "Components",
+    "DocumentedRouter",
     "OpenAPIPlugin",
     "OpenAPISettings",
     "OpenAPIWarning",

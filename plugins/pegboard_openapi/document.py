@@ -25,12 +25,14 @@ from pegboard import (
     StashKey,
     jsonable_encoder,
 )
+from pegboard.compiler import CompiledRoute, compile_route
 from pegboard.descriptions import Schema
 from pegboard.encoders import json_dumps
 from pegboard_openapi.compatible import fastapi_document, fastapi_operation
 from pegboard_openapi.components import Components, plain
 from pegboard_openapi.exceptions import OpenAPIWarning
 from pegboard_openapi.operations import build_operation, deep_merge
+from pegboard_openapi.routers import documented_routes, merged
 from pegboard_openapi.settings import OpenAPISettings, path_format
 
 __all__ = [
@@ -266,12 +268,7 @@ class _Builder:
         for (route, method, template), operation_id in zip(documented, ids, strict=True):
             info = route.info
             assert route.compiled is not None  # app.build() compiled every route
-            operation = build_operation(
-                info, route.compiled, method, operation_id, self.components, self._model_schema
-            )
-            if self.settings.fastapi_compatible:
-                owner = f"{method} {info.path}"
-                fastapi_operation(info, operation, self.components, owner)
+            operation = self._operation(info, route.compiled, method, operation_id)
             if call_hook:
                 self.hook.pegboard_openapi_operation(
                     app=self.app,
@@ -293,7 +290,14 @@ class _Builder:
             document["servers"] = plain(settings.servers)
         document["paths"] = paths
         if settings.webhooks:
-            document["webhooks"] = jsonable_encoder(settings.webhooks)
+            declared = documented_routes(settings.webhooks, "openapi(webhooks=...)")
+            webhooks = (
+                jsonable_encoder(settings.webhooks)
+                if declared is None
+                else self._unserved(declared)
+            )
+            if webhooks:
+                document["webhooks"] = webhooks
         components = self.components.to_dict()
         if components:
             document["components"] = components
@@ -306,6 +310,45 @@ class _Builder:
         if self.hooks_enabled:
             self.hook.pegboard_openapi_document(app=self.app, document=document)
         return document
+
+    def _operation(
+        self, info: RouteInfo, compiled: CompiledRoute, method: str, operation_id: str
+    ) -> dict[str, Any]:
+        operation = build_operation(
+            info, compiled, method, operation_id, self.components, self._model_schema
+        )
+        callbacks = info.option("callbacks")
+        if callbacks:
+            routes = documented_routes(callbacks, f"Route {info.label}: callbacks=")
+            if routes is not None:
+                # One Callback object per callback route, named after it, as FastAPI does.
+                found: dict[str, Any] = {}
+                for (name, path), path_item in self._unserved(routes, by_name=True).items():
+                    found.setdefault(name, {})[path] = path_item
+                operation["callbacks"] = found
+        if self.settings.fastapi_compatible:
+            fastapi_operation(info, operation, self.components, f"{method} {info.path}")
+        return operation
+
+    def _unserved(self, routes: list[RouteInfo], *, by_name: bool = False) -> dict[Any, Any]:
+        """Path Items of routes no app serves (webhooks, callbacks), compiled to describe them.
+
+        By path; or, for callbacks, by (route name, path), FastAPI's Callback objects.
+        """
+        items: dict[Any, dict[str, Any]] = {}
+        for declared in routes:
+            info = merged(self.app, declared)
+            if not info.option("include_in_schema", True):
+                continue
+            compiled = compile_route(self.app, info)
+            key = (info.name, info.path) if by_name else info.path
+            for method in sorted(info.methods, key=lambda m: _METHOD_ORDER.get(m, 99)):
+                given = info.option("operation_id")
+                operation_id = given or self.settings.generate_operation_id(info, method)
+                items.setdefault(key, {})[method.lower()] = self._operation(
+                    info, compiled, method, operation_id
+                )
+        return items
 
     def _documented(self, routes: Iterable[Route]) -> list[tuple[Route, str, str]]:
         """Every (route, method, OpenAPI path) to document, in route order, unshadowed."""

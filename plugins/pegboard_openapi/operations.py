@@ -131,7 +131,7 @@ def build_operation(
     )
     _title_response_schemas(operation["responses"], encoder_describes, operation_id)
     callbacks = route.option("callbacks")
-    if callbacks:
+    if isinstance(callbacks, Mapping) and callbacks:  # a router's: the document builds them
         operation["callbacks"] = jsonable_encoder(callbacks)
     if route.option("deprecated"):
         operation["deprecated"] = True

@@ -25,6 +25,7 @@ from pegboard import (
 from pegboard_openapi import hookspecs
 from pegboard_openapi.document import Format, install, render_document
 from pegboard_openapi.operations import check_responses_option
+from pegboard_openapi.routers import DocumentedRouter, documented_routes
 from pegboard_openapi.settings import OpenAPISettings, OperationIdFunction, default_operation_id
 
 __all__ = ["ROUTE_OPTIONS", "OpenAPIPlugin", "openapi"]
@@ -36,12 +37,14 @@ ROUTE_OPTIONS = (
     RouteOption("response_description", "replace", "Description of the success response."),
     RouteOption("responses", "update", "Extra responses: {404: {'model': M, ...}}."),
     RouteOption("openapi_extra", "update", "Merged into the Operation object last."),
-    RouteOption("callbacks", "update", "Callback objects by name."),
+    RouteOption(
+        "callbacks", "update", "Callback objects by name, or a DocumentedRouter (or its routes)."
+    ),
     RouteOption("deprecated", "replace", "Mark the operation deprecated."),
 )
 
 _STRING_OPTIONS = ("summary", "description", "operation_id", "response_description")
-_MAPPING_OPTIONS = ("openapi_extra", "callbacks")
+_MAPPING_OPTIONS = ("openapi_extra",)
 
 
 def _serve(app: App, format: Format, media_type: str) -> Callable[[Request], Any]:
@@ -116,6 +119,8 @@ class OpenAPIPlugin:
                 raise RouteDefinitionError(
                     f"Route {route.label}: {name}= must be a dict, got {type(value).__name__}."
                 )
+        if route.options.get("callbacks") is not None:
+            documented_routes(route.options["callbacks"], f"Route {route.label}: callbacks=")
         if "responses" in route.options:
             check_responses_option(route, route.options["responses"])
 
@@ -132,7 +137,7 @@ def openapi(
     servers: Sequence[str | Mapping[str, Any]] = (),
     tags: Sequence[str | Mapping[str, Any]] = (),
     external_docs: Mapping[str, Any] | None = None,
-    webhooks: Mapping[str, Mapping[str, Any]] | None = None,
+    webhooks: Mapping[str, Mapping[str, Any]] | DocumentedRouter | None = None,
     generate_operation_id: OperationIdFunction | Callable[[RouteInfo], str] = (
         default_operation_id
     ),
@@ -146,7 +151,8 @@ def openapi(
 
     ``title`` … ``license_info`` fill the document's ``info``; ``servers``, ``tags``
     (their descriptions and order; strings are shorthand for ``{"name": ...}``),
-    ``external_docs`` and ``webhooks`` (Path Item objects by name) the top level.
+    ``external_docs`` and ``webhooks`` (a :class:`DocumentedRouter` whose routes are
+    documented like the app's, or hand-written Path Item objects by name) the top level.
     ``generate_operation_id(route, method)`` names operations that have no
     ``operation_id=`` (a function of the route alone, FastAPI's
     ``generate_unique_id_function``, names every method of a route alike). The
@@ -156,6 +162,8 @@ def openapi(
     ``fastapi_compatible`` writes the document FastAPI would, undoing pegboard's
     deliberate differences (see docs/plugins/openapi.md); ``pegboard port`` turns it on.
     """
+    if webhooks is not None:
+        documented_routes(webhooks, "openapi(webhooks=...)")  # a wrong type fails here
     try:
         settings = OpenAPISettings(
             title=title,

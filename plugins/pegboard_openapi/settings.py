@@ -83,7 +83,8 @@ class OpenAPISettings:
     servers: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_servers)
     tags: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_tags)
     external_docs: Mapping[str, Any] | None = None
-    webhooks: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    #: Path Items by name, or a ``DocumentedRouter`` whose routes are documented.
+    webhooks: Mapping[str, Mapping[str, Any]] | Any = attrs.field(factory=dict)
     generate_operation_id: OperationIdFunction = default_operation_id
     openapi_version: str = "3.1.0"
     openapi_url: str | None = attrs.field(default="/openapi.json", converter=_url)

@@ -228,11 +228,75 @@ def test_an_api_route_that_is_not_subclassed_is_pegboards_route():
     assert operations["/items"]["get"]["operationId"] == "items-read"
 
 
+WEBHOOKS_AND_CALLBACKS = """\
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel
+
+
+class Event(BaseModel):
+    id: str
+
+
+# The app.
+app = FastAPI()
+events = APIRouter()
+
+
+@events.post("{$callback_url}/events/{$request.body.id}")
+def event_sent(body: Event):
+    pass
+
+
+@app.webhooks.post("new-event")
+def new_event(body: Event):
+    \"\"\"Sent for each new event.\"\"\"
+
+
+@app.post("/events/", callbacks=events.routes)
+def create(event: Event):
+    return {"id": event.id}
+"""
+
+
+def test_app_webhooks_and_callback_routers_become_documented_routers() -> None:
+    ported = port_source(WEBHOOKS_AND_CALLBACKS)
+    assert "from pegboard import App\n" in ported  # Router is no longer used
+    assert "from pegboard_openapi import DocumentedRouter, openapi\n" in ported
+    assert "# The app.\nwebhooks = DocumentedRouter()\napp = App(" in ported
+    assert "webhooks=webhooks" in ported
+    assert '@webhooks.post("new-event")' in ported
+    assert "events = DocumentedRouter()\n" in ported
+    assert "callbacks=events.routes" in ported
+    with TestClient(load(WEBHOOKS_AND_CALLBACKS).app) as client:
+        assert client.post("/events/", json={"id": "a"}).json() == {"id": "a"}
+        assert client.post("/new-event", json={"id": "a"}).status_code == 404
+        document = client.get("/openapi.json").json()
+    webhook = document["webhooks"]["new-event"]["post"]
+    assert webhook["description"] == "Sent for each new event."
+    assert webhook["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Event"
+    }
+    callbacks = document["paths"]["/events/"]["post"]["callbacks"]
+    assert list(callbacks["event_sent"]) == ["{$callback_url}/events/{$request.body.id}"]
+
+
+def test_webhooks_get_another_name_when_the_module_uses_webhooks() -> None:
+    source = (
+        "from fastapi import FastAPI\n\nwebhooks = []\napp = FastAPI()\n\n\n"
+        "@app.webhooks.post('ping')\ndef ping():\n    pass\n"
+    )
+    ported = port_source(source)
+    assert "app_webhooks = DocumentedRouter()\n" in ported
+    assert "@app_webhooks.post('ping')" in ported
+    assert "webhooks=app_webhooks" in ported
+
+
 @pytest.mark.parametrize(
     "source",
     [
         FASTAPI_STYLE,
         ROUTE_CLASSES,
+        WEBHOOKS_AND_CALLBACKS,
         "from fastapi.routing import APIRoute\nfrom fastapi import FastAPI\napp = FastAPI()\n",
         "import fastapi\n",
     ],

@@ -209,9 +209,11 @@ APP_KEYWORDS: dict[str, tuple[str, str]] = {
     "redoc_url": ("redoc", "url"),
 }
 
+#: What ``app.webhooks`` and the routers given as ``callbacks=`` become (pegboard_openapi).
+DOCUMENTED_ROUTER = "DocumentedRouter"
+
 #: Keywords (on FastAPI(), APIRouter() or a route) without a pegboard answer.
 REFUSED_KEYWORDS: dict[str, str] = {
-    "callbacks": "describe callbacks with openapi_extra={'callbacks': {...}} on the route",
     "openapi_prefix": "use root_path= on the App",
 }
 
@@ -221,7 +223,6 @@ REFUSED_ATTRIBUTES: dict[str, str] = {
         "the document is built by the openapi plugin: change it with openapi(...) options "
         "or the pegboard_openapi hooks (see docs/plugins/openapi.md)"
     ),
-    "webhooks": "pass openapi(webhooks={...}) (see docs/plugins/openapi.md)",
 }
 
 #: ``app.<attribute>`` of a ``FastAPI(...)`` app: the keyword it comes from, and

@@ -32,6 +32,7 @@ from pegboard.porting.names import (
     APP_KEYWORDS,
     COMPATIBILITY,
     DOCS_PAGE_CALLS,
+    DOCUMENTED_ROUTER,
     NAMES,
     PLUGIN_MODULES,
     PLUGIN_ORDER,
@@ -138,6 +139,8 @@ class _Scanner(cst.CSTVisitor):
         keyword = node.keyword.value
         if keyword in ("dependencies",):
             self.plugins.add("di")
+        elif keyword == "callbacks":
+            self.plugins.add("openapi")
         elif keyword.startswith("response_model"):
             self.plugins.add("validation")
         elif keyword in REFUSED_KEYWORDS:
@@ -145,6 +148,8 @@ class _Scanner(cst.CSTVisitor):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         attribute = node.attr.value
+        if attribute == "webhooks":
+            self.plugins.add("openapi")
         if attribute in REFUSED_ATTRIBUTES:
             self._note(node, f".{attribute}", REFUSED_ATTRIBUTES[attribute])
         elif attribute == "dependency_overrides":
@@ -245,6 +250,8 @@ class _Rewriter(cst.CSTTransformer):
         compatible: bool,
         bases: set[str],
         apps: dict[str, dict[str, str]],
+        webhooks: dict[str, str],
+        callback_routers: set[str],
     ) -> None:
         super().__init__()
         self.plugins = [plugin for plugin in PLUGIN_ORDER if plugin in set(plugins)]
@@ -258,6 +265,10 @@ class _Rewriter(cst.CSTTransformer):
         self.plugin_locals: dict[str, str] = {}  # plugin factory -> local name
         self.used_plugins: set[str] = set()  # the plugins some App(...) call enables
         self.generated: set[cst.BaseStatement] = set()  # the import lines written
+        self.webhooks = webhooks  # app variable -> the DocumentedRouter for app.webhooks
+        self.callback_routers = callback_routers  # routers given as callbacks=
+        self.documented_imported = not (webhooks or callback_routers)
+        self.assigned: str | None = None  # the variable the statement being ported sets
 
     # Imports --------------------------------------------------------------------
 
@@ -293,6 +304,9 @@ class _Rewriter(cst.CSTTransformer):
                 self._mark_app(scope, node, name)
                 result += self._plugin_imports(taken)
             result.append(_Import(target[0], target[1], local))
+        if not self.documented_imported:  # app.webhooks or callbacks= routers are used
+            self.documented_imported = True
+            result.append(_Import("pegboard_openapi", DOCUMENTED_ROUTER, DOCUMENTED_ROUTER))
         return result
 
     def _references(self, scope: Scope, node: cst.ImportFrom, name: str) -> list[cst.CSTNode]:
@@ -321,6 +335,8 @@ class _Rewriter(cst.CSTTransformer):
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        if len(original_node.body) == 1 and isinstance(original_node.body[0], cst.Assign):
+            return self._with_webhooks(original_node.body[0], updated_node)
         if len(original_node.body) != 1 or not isinstance(original_node.body[0], cst.ImportFrom):
             return updated_node
         statement = original_node.body[0]
@@ -330,7 +346,6 @@ class _Rewriter(cst.CSTTransformer):
         if all(_is_fastapi(item.module) for item in imports):
             return updated_node  # nothing in it has a pegboard answer
         lines = [cst.parse_statement(line + "\n") for line in _import_lines(imports)]
-        self.generated.update(lines)
         # The comments before and after the import go with its first line.
         first = lines[0]
         assert isinstance(first, cst.SimpleStatementLine)
@@ -338,7 +353,31 @@ class _Rewriter(cst.CSTTransformer):
             leading_lines=original_node.leading_lines,
             trailing_whitespace=original_node.trailing_whitespace,
         )
+        self.generated.update(lines)
         return cst.FlattenSentinel(lines)
+
+    # Webhooks and callbacks ------------------------------------------------------
+
+    def _with_webhooks(
+        self, assign: cst.Assign, updated: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        """``app = FastAPI()`` whose ``app.webhooks`` is used: its router comes first."""
+        target = assign.targets[0].target if len(assign.targets) == 1 else None
+        router = self.webhooks.get(target.value) if isinstance(target, cst.Name) else None
+        if router is None:
+            return updated
+        line = cst.parse_statement(f"{router} = {DOCUMENTED_ROUTER}()\n")
+        assert isinstance(line, cst.SimpleStatementLine)
+        return cst.FlattenSentinel(
+            [
+                line.with_changes(leading_lines=updated.leading_lines),
+                updated.with_changes(leading_lines=[]),
+            ]
+        )
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        self.assigned = target.value if isinstance(target, cst.Name) else None
 
     # The app's settings and FastAPI's docs pages --------------------------------
 
@@ -352,6 +391,8 @@ class _Rewriter(cst.CSTTransformer):
         value = original_node.value
         if original_node in self.targets or not isinstance(value, cst.Name):
             return updated_node
+        if original_node.attr.value == "webhooks" and value.value in self.webhooks:
+            return cst.Name(self.webhooks[value.value])  # app.webhooks: its DocumentedRouter
         settings = self.apps.get(value.value)
         default = APP_ATTRIBUTES.get(original_node.attr.value)
         if settings is None or default is None:
@@ -400,10 +441,21 @@ class _Rewriter(cst.CSTTransformer):
         )
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
-        # app.router.route_class = X: the routes added from now on get the wrapper.
+        self.assigned = None
         if len(updated_node.targets) != 1:
             return updated_node
         target = updated_node.targets[0].target
+        value = updated_node.value
+        if (
+            isinstance(target, cst.Name)
+            and target.value in self.callback_routers
+            and isinstance(value, cst.Call)
+        ):
+            # A router given as callbacks=: documented, never served.
+            return updated_node.with_changes(
+                value=value.with_changes(func=cst.Name(DOCUMENTED_ROUTER))
+            )
+        # app.router.route_class = X: the routes added from now on get the wrapper.
         if not (isinstance(target, cst.Attribute) and target.attr.value == "route_class"):
             return updated_node
         options = cst.Subscript(
@@ -452,6 +504,9 @@ class _Rewriter(cst.CSTTransformer):
                 off.add(plugin)  # docs_url=None: that UI is not enabled at all
             elif plugin in plugin_args:
                 plugin_args[plugin].append(f"{option}={value}")
+        router = self.webhooks.get(self.assigned or "")
+        if router is not None and "openapi" in plugin_args:
+            plugin_args["openapi"].append(f"webhooks={router}")
         if "openapi" in off:
             off |= {"swagger_ui", "redoc"}  # FastAPI serves no docs without a document
         openapi_given = {arg.split("=")[0] for arg in plugin_args.get("openapi", [])}
@@ -561,13 +616,60 @@ def rewrite(source: str, plugins: Iterable[str], *, compatible: bool = True) -> 
                 arg.keyword.value: code(arg.value) for arg in call.args if arg.keyword
             }
     wrapper = MetadataWrapper(tree)
-    rewriter = _Rewriter(plugins, compatible, bases, apps)
+    rewriter = _Rewriter(
+        plugins, compatible, bases, apps, _webhook_routers(tree, apps), _callback_routers(tree)
+    )
     module = wrapper.visit(rewriter)
     unused = {
         local
         for plugin, local in rewriter.plugin_locals.items()
         if plugin not in rewriter.used_plugins
     }
+    if rewriter.callback_routers and not _uses_name(module, "Router"):
+        unused.add("Router")  # its only routers were callbacks: DocumentedRouters now
     if unused:
         module = module.visit(_Prune(rewriter.generated, unused))
     return module.code
+
+
+def _uses_name(module: cst.Module, name: str) -> bool:
+    """Whether ``name`` is used in ``module`` outside its imports."""
+    imported = {
+        id(node)
+        for statement in m.findall(module, m.ImportFrom())
+        for node in m.findall(statement, m.Name(name))
+    }
+    return any(id(node) not in imported for node in m.findall(module, m.Name(name)))
+
+
+def _webhook_routers(tree: cst.Module, apps: Iterable[str]) -> dict[str, str]:
+    """The apps whose ``app.webhooks`` is used, and the name of the router replacing it."""
+    attributes = m.findall(tree, m.Attribute())
+    names = {id(node.attr) for node in attributes if isinstance(node, cst.Attribute)}
+    used = {
+        n.value for n in m.findall(tree, m.Name()) if isinstance(n, cst.Name) and id(n) not in names
+    }
+    found = {
+        node.value.value
+        for node in attributes
+        if isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Name)
+        and node.attr.value == "webhooks"
+    }
+    with_webhooks = [app for app in apps if app in found]
+    if len(with_webhooks) == 1 and "webhooks" not in used:
+        return {with_webhooks[0]: "webhooks"}
+    return {app: f"{app}_webhooks" for app in with_webhooks}
+
+
+def _callback_routers(tree: cst.Module) -> set[str]:
+    """The routers given to a route as ``callbacks=router.routes`` (or ``callbacks=router``)."""
+    found: set[str] = set()
+    for arg in m.findall(tree, m.Arg(keyword=m.Name("callbacks"))):
+        assert isinstance(arg, cst.Arg)
+        value = arg.value
+        if isinstance(value, cst.Attribute) and value.attr.value == "routes":
+            value = value.value
+        if isinstance(value, cst.Name):
+            found.add(value.value)
+    return found

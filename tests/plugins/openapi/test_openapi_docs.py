@@ -218,3 +218,32 @@ def test_fastapi_compatible(load_sample: Load) -> None:
         "contentMediaType": "application/octet-stream",
         "title": "File",
     }
+
+
+def test_webhooks_and_callbacks(load_sample: Load) -> None:
+    pytest.importorskip("pydantic")
+    mod = load_sample("docs/src/openapi/webhooks_callbacks.py")
+    with TestClient(mod.app) as client:
+        document = client.get("/openapi.json").json()
+        assert client.post("/new-subscription", json={}).status_code == 404  # never served
+        created = client.post("/invoices/", json={"id": "7", "total": 3.5})
+        assert created.json() == {"msg": "Invoice received"}
+    validate(document)
+    webhook = document["webhooks"]["new-subscription"]["post"]
+    assert webhook["tags"] == ["events"]
+    assert webhook["summary"] == "New Subscription"
+    assert webhook["description"].startswith("Sent to the URL registered")
+    assert webhook["operationId"] == "new_subscriptionnew_subscription_post"
+    assert webhook["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Invoice"
+    }
+    callbacks = document["paths"]["/invoices/"]["post"]["callbacks"]
+    path = "{$request.query.callback_url}/invoices/{$request.body#/id}"
+    paid = callbacks["invoice_paid"][path]["post"]
+    assert paid["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/InvoicePaid"
+    }
+    assert paid["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Received"
+    }
+    assert set(paid["responses"]) == {"200", "422"}
