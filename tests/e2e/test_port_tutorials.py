@@ -69,36 +69,21 @@ def test_every_tutorial_is_ported_and_porting_again_changes_nothing(docs_src: Pa
     assert [f.path for f in again.files if f.changed] == []
     # The tutorials of what pegboard has no answer for, and nothing else.
     assert refused == {
-        "custom_request_and_route",  # APIRoute subclasses, route_class=
-        "generate_clients",  # APIRoute in a generate_unique_id_function
-        "path_operation_advanced_configuration",  # the same
-        "events",  # @app.on_event
-        "sql_databases",  # @app.on_event
-        "app_testing",  # a test of the events tutorial
         "extending_openapi",  # app.openapi_schema
-        "openapi_webhooks",  # app.webhooks
-        "openapi_callbacks",  # callbacks=
         "pydantic_v1_in_v2",  # fastapi.temp_pydantic_v1_params
     }
 
 
 def test_refusals_name_the_file_line_and_the_pegboard_way(docs_src: Path):
-    result = CliRunner().invoke(
-        cli,
-        [
-            "port",
-            "--check",
-            str(docs_src / "events" / "tutorial001.py"),
-            str(docs_src / "custom_request_and_route" / "tutorial001.py"),
-        ],
-    )
+    schema = docs_src / "extending_openapi" / "tutorial001.py"
+    v1 = docs_src / "pydantic_v1_in_v2" / "tutorial004.py"
+    result = CliRunner().invoke(cli, ["port", "--check", str(schema), str(v1)])
     assert result.exit_code == 1
     assert (
-        f"{docs_src / 'events' / 'tutorial001.py'}:8: cannot port .on_event: pass lifespan= instead"
+        f"{schema}:13: cannot port .openapi_schema: the document is built by the openapi plugin"
     ) in result.output
     assert (
-        f"{docs_src / 'custom_request_and_route' / 'tutorial001.py'}:6: cannot port "
-        "fastapi.routing.APIRoute: pegboard has no route classes"
+        f"{v1}:4: cannot port fastapi.temp_pydantic_v1_params.Body: pegboard has no equivalent"
     ) in result.output
 
 
