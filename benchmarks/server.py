@@ -13,13 +13,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -204,3 +205,17 @@ class Server:
         self._log.seek(0)
         text = self._log.read().decode(errors="replace")
         return "\n".join(text.splitlines()[-lines:])
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str | None]:
+    """A throwaway redis-server on 127.0.0.1 (None without the binary); stopped by PID."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        yield None
+        return
+    port = free_port()
+    argv = [binary, "--port", str(port), "--bind", HOST, "--save", ""]
+    argv += ["--appendonly", "no", "--loglevel", "warning"]
+    with Server(argv, port, name="redis-server"):
+        yield f"redis://{HOST}:{port}/0"

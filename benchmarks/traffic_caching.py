@@ -21,20 +21,16 @@ import asyncio
 import contextlib
 import gc
 import json
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from benchmarks.environment import versions_line
 from benchmarks.inprocess import Exchange, lifespan
-from benchmarks.server import HOST, free_port
+from benchmarks.server import redis_server
 from pegboard import App
 from pegboard_caching import caching
 from pegboard_compression import compression
@@ -124,34 +120,6 @@ async def check(app: Any, state: dict[str, Any], variant: Variant) -> str:
     if exchange.header("content-encoding"):
         parts.append(str(exchange.header("content-encoding")))
     return ", ".join(parts)
-
-
-@contextlib.contextmanager
-def redis_server() -> Iterator[str | None]:
-    """A throwaway redis-server on 127.0.0.1 (None without the binary); stopped by PID."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        yield None
-        return
-    port = free_port()
-    with tempfile.TemporaryDirectory() as directory:
-        argv = [binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"]
-        process = subprocess.Popen(
-            [*argv, "--dir", directory],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                with contextlib.suppress(OSError), socket.create_connection((HOST, port), 0.2):
-                    break
-                time.sleep(0.05)
-            yield f"redis://{HOST}:{port}/0"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 @contextlib.asynccontextmanager

@@ -36,7 +36,6 @@ import asyncio
 import contextlib
 import gc
 import json
-import shutil
 import statistics
 import sys
 import time
@@ -45,7 +44,7 @@ from typing import Any
 
 from benchmarks.cases import get
 from benchmarks.inprocess import ASGIApp, Exchange, lifespan, make_scope
-from benchmarks.server import Server, exit_on_sigterm, free_port
+from benchmarks.server import Server, exit_on_sigterm, free_port, redis_server
 
 #: The most the option may cost, as time per request relative to ``core``. (The
 #: ``ratelimit_off`` row is compiled exactly like ``core``: its ratio is the noise.)
@@ -95,20 +94,6 @@ def build_variants(redis_url: str | None) -> dict[str, ASGIApp]:
 
         variants["ratelimit_redis"] = _app([ratelimit(RedisStore(redis_url))], rate_limit=HUGE)
     return variants
-
-
-@contextlib.contextmanager
-def redis_server() -> Any:
-    """A throwaway redis-server on 127.0.0.1, or None when it is not installed."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        yield None
-        return
-    port = free_port()
-    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-    argv += ["--appendonly", "no", "--loglevel", "warning"]
-    with Server(argv, port, name="redis-server"):
-        yield f"redis://127.0.0.1:{port}/0"
 
 
 async def _batch(app: ASGIApp, state: dict[str, Any], n: int) -> tuple[float, float]:

@@ -20,19 +20,15 @@ import asyncio
 import contextlib
 import gc
 import json
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 from benchmarks.environment import versions_line
 from benchmarks.inprocess import Exchange, lifespan
-from benchmarks.server import HOST, free_port
+from benchmarks.server import redis_server
 from pegboard import App
 from pegboard_csrf import csrf, csrf_token
 from pegboard_sessions import Session, sessions
@@ -108,34 +104,6 @@ class Target:
             if exchange.status != 200:
                 raise RuntimeError(f"{method} {path}: got {exchange.status}")
         return time.perf_counter() - start
-
-
-@contextlib.contextmanager
-def redis_server() -> Iterator[str | None]:
-    """A throwaway redis-server on 127.0.0.1 (None without the binary); stopped by PID."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        yield None
-        return
-    port = free_port()
-    with tempfile.TemporaryDirectory() as directory:
-        argv = [binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"]
-        process = subprocess.Popen(
-            [*argv, "--dir", directory],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                with contextlib.suppress(OSError), socket.create_connection((HOST, port), 0.2):
-                    break
-                time.sleep(0.05)
-            yield f"redis://{HOST}:{port}/0"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 @contextlib.asynccontextmanager
