@@ -168,7 +168,7 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
             exception_handlers(app.exception_handlers) if wrapped and not serve_errors else None
         )
         limit = info.options.get("max_body_size")
-        endpoint = observe(endpoint, observers, handlers, limit=limit)
+        endpoint = observe(endpoint, observers, handlers, limit=limit, shared=shared)
     depends_on = frozenset(k for r in (*guards, *arguments.values()) for k in r.depends_on)
     compiled = CompiledRoute(
         info, arguments, guards, encoder, endpoint, observers=observers, depends_on=depends_on
@@ -270,6 +270,8 @@ def _http_endpoint(
         headers.append(NOSNIFF)
 
     async def fail(exc: Exception, ctx: RequestContext) -> None:
+        if ctx._extra_headers or shared_context:
+            ctx.send = _adding(ctx, ctx.send)
         if nosniff:
             ctx.send = sending(ctx.send)
         await errors.answer(exc, ctx, serve_errors=serve_errors)
@@ -314,19 +316,22 @@ def _http_endpoint(
         return plain_endpoint
 
     bind, bind_is_async = bind_arguments(arguments, guards)
+    nothing_to_bind = not arguments and not guards
 
     async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
         if shared_context:
             ctx: RequestContext = scope[SHARED_CONTEXT]
-            ctx.send = send  # the observers' send: they see the errors answered too
         else:
             ctx = RequestContext.for_scope(scope, receive, send, limit)
         if notify is not None:
             notify.start(ctx.connection)
         response: Response | None = None
         try:
-            kwargs = await bind(ctx) if bind_is_async else bind(ctx)
-            result = await call(**kwargs)
+            if nothing_to_bind:
+                result = await call()
+            else:
+                kwargs = await bind(ctx) if bind_is_async else bind(ctx)
+                result = await call(**kwargs)
             if isinstance(result, Response):
                 response = result
             elif render is not None and ctx._response is None and ctx._background is None:
@@ -360,17 +365,19 @@ def _http_endpoint(
             if response is None:
                 # The encoder's bytes as two raw messages, with the header list built
                 # at compile time: the way out of most requests.
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": status,
-                        "headers": [(b"content-length", str(len(body)).encode()), *headers],
-                    }
-                )
+                out = [(b"content-length", str(len(body)).encode()), *headers]
+                if ctx._extra_headers:
+                    out += ctx._extra_headers
+                start = {"type": "http.response.start", "status": status, "headers": out}
+                if shared_context:
+                    ctx._sent = start  # for the observers
+                await send(start)
                 await send({"type": "http.response.body", "body": body})
             else:
                 if nosniff:
                     add_to(response)
+                if ctx._extra_headers or shared_context:
+                    send = _adding(ctx, send)
                 if response.background is not None or isinstance(response, StreamingResponse):
                     await _send_guarded(info, response, scope, ctx.receive, send)
                 else:
@@ -389,6 +396,29 @@ def _http_endpoint(
             notify.finish(ctx.connection, response, None)
 
     return endpoint
+
+
+def _adding(ctx: RequestContext, send: Send) -> Send:
+    """``send``, adding ``ctx.response_headers`` to the response start and noting it.
+
+    For the responses that are objects or error answers (the encoder's raw bytes get
+    the headers inline); per request, only when there are headers or observers.
+    """
+    extra = ctx._extra_headers
+
+    async def adding(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            if extra:
+                message = {**message, "headers": [*message.get("headers", ()), *extra]}
+            ctx._sent = message
+        await send(message)
+
+    return adding
+
+
+def _extra_headers_of(contexts: list[RequestContext]) -> list[tuple[bytes, bytes]] | None:
+    found = [pair for ctx in contexts if ctx._extra_headers for pair in ctx._extra_headers]
+    return found or None
 
 
 # The RequestContexts a wrapped route made in this request: the route's handler is
@@ -474,6 +504,9 @@ def _wrapped_endpoint(
             if not isinstance(exc, Exception):
                 raise
             failed = RequestContext(request)
+            failed._extra_headers = _extra_headers_of(contexts)
+            if failed._extra_headers:
+                failed.send = _adding(failed, failed.send)
             if nosniff:
                 failed.send = sending(failed.send)
             await errors.answer(exc, failed, serve_errors=serve_errors)
@@ -481,6 +514,11 @@ def _wrapped_endpoint(
         try:
             if nosniff:
                 add_to(response)
+            extra = _extra_headers_of(contexts)
+            if extra:
+                holder = RequestContext(request)
+                holder._extra_headers = extra
+                send = _adding(holder, send)
             if response.background is not None or isinstance(response, StreamingResponse):
                 await _send_guarded(info, response, scope, receive, send)
             else:

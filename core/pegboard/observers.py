@@ -17,7 +17,10 @@ The observers of a route see the same ``Request`` object as each other and, unle
 route middleware (which could change ``receive`` or the scope) sits between them and
 the compiled route, as its handler, dependencies and exception handlers: the
 outermost observer makes the request's :class:`~pegboard.resolvers.RequestContext`
-and hands it down under :data:`SHARED_CONTEXT` in the scope.
+and hands it down under :data:`SHARED_CONTEXT` in the scope. The route then adds the
+observers' headers (the context's ``response_headers``) to what it sends and notes the
+response start in the context, so no observer wraps ``send``; behind route middleware
+they watch ``send`` instead.
 """
 
 from __future__ import annotations
@@ -58,15 +61,21 @@ class Exchange:
     :ivar status_code: The status of the response start sent to the client; None only
         if nothing was sent and nothing failed (the client left while its body was
         read).
-    :ivar headers: The headers sent with it.
+    :ivar raw_headers: The headers sent with it, as raw ``(name, value)`` byte pairs.
     :ivar exception: The exception no handler answered, or None.
     """
 
     request: Request
     state: Any
     status_code: int | None
-    headers: Headers
+    raw_headers: Sequence[tuple[bytes, bytes]] = ()
     exception: BaseException | None = None
+
+    @property
+    def headers(self) -> Headers:
+        """The headers sent (made on each use: most observers need only the status)."""
+        raw = self.raw_headers
+        return Headers(raw=raw if isinstance(raw, list) else list(raw))
 
 
 @attrs.frozen(eq=False)
@@ -86,11 +95,12 @@ class RouteObserver:
     plugins answered and ``finished`` in the reverse order, as nested ``with``
     blocks would.
 
-    ``response_headers(state)``, if given, runs as the response starts and returns
-    raw ``(name, value)`` byte pairs appended to the headers sent; the
-    :attr:`Exchange.headers` include them. Unless the app has middleware of its own
-    (whose ``ServerErrorMiddleware`` then answers), the 500 response to an unhandled
-    exception is sent inside the observer too, so it carries these headers.
+    ``response_headers(state)``, if given, runs right after ``started`` and returns
+    raw ``(name, value)`` byte pairs appended to the headers of whatever response the
+    request gets; the :attr:`Exchange.headers` include them. Unless the app has
+    middleware of its own (whose ``ServerErrorMiddleware`` then answers), the 500
+    response to an unhandled exception is sent inside the observer too, so it carries
+    these headers.
 
     :ivar finished: ``finished(exchange)``, given an :class:`Exchange`.
     :ivar started: ``started(request)``, whose result becomes ``exchange.state``; or
@@ -128,6 +138,7 @@ def observe(
     handlers: tuple[dict[Any, ExceptionHandler], dict[int, ExceptionHandler]] | None = None,
     *,
     limit: int | None = None,
+    shared: bool = False,
 ) -> ASGIApp:
     """Wrap a compiled route so each of ``observers`` sees every exchange (build time).
 
@@ -137,20 +148,25 @@ def observe(
     observers see the response, as they do the rest of the time.
 
     ``limit`` is the route's ``max_body_size``, for the request's context that the
-    observers put in the scope (and ``app`` takes from there if compiled to).
+    observers put in the scope. ``shared``: ``app`` is the compiled route itself,
+    compiled to take that context from the scope, to add the context's
+    ``response_headers`` to what it sends and to note the response start there; the
+    observers then need no wrapper around ``send``. Otherwise (route middleware or
+    wrappers in between) they watch the messages going out.
     """
     watchers = tuple(observers)
     if handlers is not None:
         app = _answering(app, handlers)
     # Nested as ``with`` blocks would be: the first observer outermost, so ``started``
     # runs in order and ``finished`` in reverse, unwinding context variables in order.
+    wrap = _observe_shared if shared else _observe_one
     for watcher in reversed(watchers):
-        app = _observe_one(app, watcher, limit)
+        app = wrap(app, watcher, limit)
     return app
 
 
-def _observe_one(app: ASGIApp, observer: RouteObserver, limit: int | None) -> ASGIApp:
-    """``app`` wrapped so that ``observer`` sees every exchange."""
+def _observe_shared(app: ASGIApp, observer: RouteObserver, limit: int | None) -> ASGIApp:
+    """``app``, a compiled route reading the shared context, seen by ``observer``."""
     started, finished, add = observer.started, observer.finished, observer.response_headers
 
     async def observed(scope: Scope, receive: Receive, send: Send) -> None:
@@ -160,13 +176,45 @@ def _observe_one(app: ASGIApp, observer: RouteObserver, limit: int | None) -> AS
             ctx = scope[SHARED_CONTEXT] = RequestContext.for_scope(scope, receive, send, limit)
         request = ctx.request
         state = started(request) if started is not None else None
+        if add is not None:
+            ctx.response_headers.extend(add(state))
+        failure: BaseException | None = None
+        try:
+            await app(scope, receive, send)
+        except BaseException as exc:
+            failure = exc
+            raise
+        finally:
+            if outermost:
+                del scope[SHARED_CONTEXT]
+            sent = ctx._sent
+            if sent is not None:
+                finished(Exchange(request, state, sent["status"], sent.get("headers", ()), failure))
+            else:
+                finished(Exchange(request, state, None if failure is None else 500, (), failure))
+
+    return observed
+
+
+def _observe_one(app: ASGIApp, observer: RouteObserver, limit: int | None) -> ASGIApp:
+    """``app`` wrapped so that ``observer`` sees every exchange, watching ``send``."""
+    started, finished, add = observer.started, observer.finished, observer.response_headers
+
+    async def observed(scope: Scope, receive: Receive, send: Send) -> None:
+        ctx: RequestContext | None = scope.get(SHARED_CONTEXT)
+        outermost = ctx is None
+        if ctx is None:
+            ctx = scope[SHARED_CONTEXT] = RequestContext.for_scope(scope, receive, send, limit)
+        request = ctx.request
+        state = started(request) if started is not None else None
+        extra = list(add(state)) if add is not None else None
         start: Message | None = None
 
         async def watch(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                if add is not None:
-                    message = {**message, "headers": [*message.get("headers", ()), *add(state)]}
+                if extra:
+                    message = {**message, "headers": [*message.get("headers", ()), *extra]}
                 start = message
             await send(message)
 
@@ -179,19 +227,13 @@ def _observe_one(app: ASGIApp, observer: RouteObserver, limit: int | None) -> AS
         finally:
             if outermost:
                 del scope[SHARED_CONTEXT]
-            finished(_exchange(request, state, start, failure))
+            if start is not None:
+                sent_headers = start.get("headers", ())
+                finished(Exchange(request, state, start["status"], sent_headers, failure))
+            else:
+                finished(Exchange(request, state, None if failure is None else 500, (), failure))
 
     return observed
-
-
-def _exchange(
-    request: Request, state: Any, start: Message | None, failure: BaseException | None
-) -> Exchange:
-    if start is not None:
-        raw = start.get("headers", ())
-        headers = Headers(raw=raw if isinstance(raw, list) else list(raw))
-        return Exchange(request, state, start["status"], headers, failure)
-    return Exchange(request, state, 500 if failure is not None else None, Headers(), failure)
 
 
 def _answering(

@@ -61,6 +61,8 @@ class RequestContext:
       and then the same object for the handler, every dependency and every plugin;
     - ``response``: a stub whose status, headers and cookies are merged into the final
       response;
+    - ``response_headers``: raw header pairs added to whatever response the request
+      gets, also an error's (cheaper than ``response``: the route keeps its fast path);
     - ``background``: tasks run after the response is sent;
     - ``exit_stack``: closed after the response is sent (the request scope);
     - ``function_exit_stack``: closed as soon as the handler has returned and its value
@@ -81,6 +83,7 @@ class RequestContext:
         "_connection",
         "_cookies",
         "_exit_stack",
+        "_extra_headers",
         "_function_stack",
         "_headers",
         "_limit",
@@ -90,6 +93,7 @@ class RequestContext:
         "_query_last",
         "_receive",
         "_response",
+        "_sent",
         "_stash",
         "scope",
         "send",
@@ -130,6 +134,8 @@ class RequestContext:
         ctx._exit_stack = None
         ctx._function_stack = None
         ctx._stash = None
+        ctx._extra_headers = None
+        ctx._sent = None
         return ctx
 
     def _clear(self) -> None:
@@ -144,6 +150,9 @@ class RequestContext:
         self._exit_stack: AsyncExitStack | None = None
         self._function_stack: AsyncExitStack | None = None
         self._stash: Stash | None = None
+        self._extra_headers: list[tuple[bytes, bytes]] | None = None
+        # The response start the route sent, kept when observers read it from here.
+        self._sent: Message | None = None
 
     @property
     def connection(self) -> HTTPConnection:
@@ -154,7 +163,10 @@ class RequestContext:
             if scope["type"] == "websocket":
                 conn = WebSocket(scope, self._receive, self.send)
             else:
-                conn = Request(scope, self.receive, self.send)
+                receive = self._limited or (
+                    self._receive if self._limit is None else self._receive_limited
+                )
+                conn = Request(scope, receive, self.send)
                 if self._body is not None:  # already read: the request must not read again
                     conn._body = self._body
             self._connection = conn
@@ -287,6 +299,11 @@ class RequestContext:
         self._receive = receive
         self._limited = None
 
+    async def _receive_limited(self) -> Message:
+        # The Request's receive under a limit: the LimitedReceive is made only if the
+        # body is read this way (most observed requests never read it).
+        return await self.receive()
+
     @property
     def headers(self) -> Headers:
         """The request headers (a view on the scope's list; names are matched lowercase)."""
@@ -316,6 +333,20 @@ class RequestContext:
             stub.status_code = None  # type: ignore[assignment]  # None: keep the route's
             self._response = stub
         return self._response
+
+    @property
+    def response_headers(self) -> list[tuple[bytes, bytes]]:
+        """Raw ``(name, value)`` pairs added to the response this request gets.
+
+        Whatever it is: the encoder's, a ``Response`` the handler returned, a stream,
+        or the answer to an error (a guard's 429, a 422, the 500). A guard adding
+        headers here leaves the route on its fast path, which the ``response`` stub
+        does not. Names are lowercase bytes; nothing is replaced or merged.
+        """
+        extra = self._extra_headers
+        if extra is None:
+            extra = self._extra_headers = []
+        return extra
 
     @property
     def background(self) -> BackgroundTasks:
