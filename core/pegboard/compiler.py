@@ -38,7 +38,14 @@ from pegboard.exceptions import (
     WebSocketException,
 )
 from pegboard.nosniff import NOSNIFF, add_to, has_header, sending
-from pegboard.observers import SHARED_CONTEXT, RouteObserver, exception_handlers, observe
+from pegboard.observers import (
+    RouteObserver,
+    exception_handlers,
+    exchange_of,
+    finish_observing,
+    observe,
+    start_observing,
+)
 from pegboard.params import ParamInfo, describe_callable
 from pegboard.requests import Request
 from pegboard.resolvers import Encoder, RequestContext, Resolver, bind_arguments, is_async_callable
@@ -141,17 +148,17 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
     serve_errors = app.serves_errors and info.kind == "http"
     wrapped = bool(middleware)
     route_wrappers = info.options.get("route_wrappers", ())
-    # Observers hand the route their context (one Request for both) unless route
-    # middleware, which may change receive or the scope, or a route wrapper sits
-    # between them.
-    shared = bool(observers) and not middleware and not route_wrappers
+    # Observers are called by the route itself (one context and Request for both, no
+    # wrapper) unless route middleware, which may change receive or the scope, or a
+    # route wrapper sits between them: then they wrap all of it.
+    inline = observers if not middleware and not route_wrappers else ()
     if encoder is not None and route_wrappers:
         endpoint = _wrapped_endpoint(
             app, info, arguments, guards, encoder, notify, serve_errors and not wrapped
         )
     elif encoder is not None:
         endpoint = _http_endpoint(
-            app, info, arguments, guards, encoder, notify, serve_errors and not wrapped, shared
+            app, info, arguments, guards, encoder, notify, serve_errors and not wrapped, inline
         )
     else:
         endpoint = _websocket_endpoint(info, arguments, guards, notify)
@@ -161,14 +168,14 @@ def compile_route(app: App, info: RouteInfo) -> CompiledRoute:
         endpoint = app.error_handling.serving(endpoint)
     # Observers sit outside everything, so they see the response the client gets
     # (and can add headers to it, also to the 500 of an unhandled error).
-    if observers:
+    if observers and not inline:
         # The route answers its handled errors itself; route middleware may raise some
         # too, which only ``serving`` answers, and only when the app has no middleware.
         handlers = (
             exception_handlers(app.exception_handlers) if wrapped and not serve_errors else None
         )
         limit = info.options.get("max_body_size")
-        endpoint = observe(endpoint, observers, handlers, limit=limit, shared=shared)
+        endpoint = observe(endpoint, observers, handlers, limit=limit)
     depends_on = frozenset(k for r in (*guards, *arguments.values()) for k in r.depends_on)
     compiled = CompiledRoute(
         info, arguments, guards, encoder, endpoint, observers=observers, depends_on=depends_on
@@ -246,7 +253,7 @@ def _http_endpoint(
     encoder: Encoder,
     notify: _Notify | None,
     serve_errors: bool,
-    shared_context: bool = False,
+    observers: tuple[RouteObserver, ...] = (),
 ) -> ASGIApp:
     """Build time: pick the shape of the route's per-request function.
 
@@ -254,8 +261,8 @@ def _http_endpoint(
     debug page), which it does when the app has no middleware of its own: then no
     ``ServerErrorMiddleware`` is around it. Handled errors (by class or status) are
     always answered here, so route middleware sees the final response.
-    ``shared_context``: the route's observers made the request's context and put it
-    in the scope (:data:`~pegboard.observers.SHARED_CONTEXT`).
+    ``observers`` are called by the route itself (see :mod:`pegboard.observers`),
+    around everything else it does, with the status and headers it sends.
     """
     call = _caller(info)
     encode = encoder.func
@@ -270,13 +277,14 @@ def _http_endpoint(
         headers.append(NOSNIFF)
 
     async def fail(exc: Exception, ctx: RequestContext) -> None:
-        if ctx._extra_headers or shared_context:
+        if ctx._extra_headers or observed:
             ctx.send = _adding(ctx, ctx.send)
         if nosniff:
             ctx.send = sending(ctx.send)
         await errors.answer(exc, ctx, serve_errors=serve_errors)
 
-    if not arguments and not guards and notify is None and not shared_context:
+    observed = bool(observers)
+    if not arguments and not guards and notify is None and not observed:
         # Nothing to resolve: no request context unless something raises.
         async def plain_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
             try:
@@ -318,10 +326,10 @@ def _http_endpoint(
     bind, bind_is_async = bind_arguments(arguments, guards)
     nothing_to_bind = not arguments and not guards
 
-    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-        if shared_context:
-            ctx: RequestContext = scope[SHARED_CONTEXT]
-        else:
+    async def endpoint(
+        scope: Scope, receive: Receive, send: Send, ctx: RequestContext | None = None
+    ) -> None:
+        if ctx is None:
             ctx = RequestContext.for_scope(scope, receive, send, limit)
         if notify is not None:
             notify.start(ctx.connection)
@@ -369,14 +377,14 @@ def _http_endpoint(
                 if ctx._extra_headers:
                     out += ctx._extra_headers
                 start = {"type": "http.response.start", "status": status, "headers": out}
-                if shared_context:
+                if observed:
                     ctx._sent = start  # for the observers
                 await send(start)
                 await send({"type": "http.response.body", "body": body})
             else:
                 if nosniff:
                     add_to(response)
-                if ctx._extra_headers or shared_context:
+                if ctx._extra_headers or observed:
                     send = _adding(ctx, send)
                 if response.background is not None or isinstance(response, StreamingResponse):
                     await _send_guarded(info, response, scope, ctx.receive, send)
@@ -395,7 +403,45 @@ def _http_endpoint(
         if notify is not None:
             notify.finish(ctx.connection, response, None)
 
-    return endpoint
+    if not observed:
+        return endpoint
+
+    if len(observers) == 1 and observers[0].response_headers is None:
+        # The usual case (one metrics plugin, say), in straight-line code.
+        (observer,) = observers
+        started = observer.started or _no_state
+        finished = observer.finished
+
+        async def observed_once(scope: Scope, receive: Receive, send: Send) -> None:
+            ctx = RequestContext.for_scope(scope, receive, send, limit)
+            request: Any = ctx.connection
+            state = started(request)
+            try:
+                await endpoint(scope, receive, send, ctx)
+            except BaseException as exc:
+                finished(exchange_of(request, state, ctx, exc))
+                raise
+            finished(exchange_of(request, state, ctx, None))
+
+        return observed_once
+
+    async def observed_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        # The observers' share, around the route: one context and Request for both.
+        ctx = RequestContext.for_scope(scope, receive, send, limit)
+        request = ctx.request
+        states = start_observing(observers, request, ctx)
+        try:
+            await endpoint(scope, receive, send, ctx)
+        except BaseException as exc:
+            finish_observing(observers, request, states, ctx, exc)
+            raise
+        finish_observing(observers, request, states, ctx, None)
+
+    return observed_endpoint
+
+
+def _no_state(request: Request) -> None:
+    return None
 
 
 def _adding(ctx: RequestContext, send: Send) -> Send:

@@ -2,10 +2,10 @@
 
 A plugin returns a :class:`RouteObserver` from ``pegboard_route_observer`` for the
 routes it wants to watch (a metrics plugin, say, for routes with ``metrics=True``).
-The core then wraps only those routes, outside the route's middleware and with the
-app's exception handlers applied inside the wrapper, so that ``finished`` sees the
-status and headers the client is sent, also for a 422 from validation or a 404 from
-a raised ``HTTPException``. Routes nobody observes are compiled exactly as before.
+Only those routes change, and ``finished`` sees the status and headers the client is
+sent, also for a 422 from validation or a 404 from a raised ``HTTPException``, because
+the app's exception handlers answer inside. Routes nobody observes are compiled
+exactly as before.
 
 ``started`` and ``finished`` run in the request's own context, around everything
 else of the route: a context variable set in ``started`` (a request id, the current
@@ -13,14 +13,18 @@ span) is seen by the handler, its dependencies, the exception handlers and any l
 call they make, and ``finished`` can reset it. An observer may also add headers to
 the response (``response_headers``), such as a request id echoed back.
 
-The observers of a route see the same ``Request`` object as each other and, unless
-route middleware (which could change ``receive`` or the scope) sits between them and
-the compiled route, as its handler, dependencies and exception handlers: the
-outermost observer makes the request's :class:`~pegboard.resolvers.RequestContext`
-and hands it down under :data:`SHARED_CONTEXT` in the scope. The route then adds the
-observers' headers (the context's ``response_headers``) to what it sends and notes the
-response start in the context, so no observer wraps ``send``; behind route middleware
-they watch ``send`` instead.
+Two ways, chosen at build time:
+
+* A compiled route with no route middleware or wrappers calls its observers itself
+  (:func:`start_observing`, :func:`finish_observing` in
+  :mod:`pegboard.compiler`): they get the same ``Request`` as the handler, its
+  dependencies and exception handlers; their headers go out through the context's
+  ``response_headers``, and the route notes the response start it sends in the
+  context, so nothing wraps ``send``.
+* Behind route middleware (which could change ``receive`` or the scope, and send
+  what it likes) :func:`observe` wraps the whole route and watches ``send``; the
+  observers of such a route share one ``Request``, handed down under
+  :data:`SHARED_CONTEXT` in the scope.
 """
 
 from __future__ import annotations
@@ -37,7 +41,16 @@ from pegboard.requests import Request
 from pegboard.resolvers import RequestContext
 from pegboard.stash import StashKey
 
-__all__ = ["ACCESS_LOG", "SHARED_CONTEXT", "Exchange", "RouteObserver", "observe"]
+__all__ = [
+    "ACCESS_LOG",
+    "SHARED_CONTEXT",
+    "Exchange",
+    "RouteObserver",
+    "exchange_of",
+    "finish_observing",
+    "observe",
+    "start_observing",
+]
 
 #: Set by a plugin that writes its own access log (``app.stash[ACCESS_LOG] = "name"``
 #: in ``pegboard_configure``): ``pegboard run`` then turns the server's access log off.
@@ -49,7 +62,10 @@ _HANDLERS_KEY = "starlette.exception_handlers"
 SHARED_CONTEXT = "pegboard.observed_context"
 
 
-@attrs.frozen(eq=False)
+# Not frozen, unlike the framework's other data: one is made per observed request,
+# and a frozen attrs class sets each field through object.__setattr__ (measured: 0.7
+# against 0.3 µs). Observers treat it as read-only.
+@attrs.define(eq=False)
 class Exchange:
     """One request as a :class:`RouteObserver` sees it once the route is done with it.
 
@@ -138,9 +154,12 @@ def observe(
     handlers: tuple[dict[Any, ExceptionHandler], dict[int, ExceptionHandler]] | None = None,
     *,
     limit: int | None = None,
-    shared: bool = False,
 ) -> ASGIApp:
-    """Wrap a compiled route so each of ``observers`` sees every exchange (build time).
+    """Wrap ``app`` (route middleware around a compiled route) so each of
+    ``observers`` sees every exchange, watching ``send`` (build time).
+
+    A compiled route with nothing in between calls its observers itself
+    (:func:`start_observing`, :func:`finish_observing`) and needs no wrapper.
 
     ``app`` answers its own handled errors (a compiled route does). ``handlers`` are
     given when something inside ``app`` may still raise one (route middleware while
@@ -148,52 +167,53 @@ def observe(
     observers see the response, as they do the rest of the time.
 
     ``limit`` is the route's ``max_body_size``, for the request's context that the
-    observers put in the scope. ``shared``: ``app`` is the compiled route itself,
-    compiled to take that context from the scope, to add the context's
-    ``response_headers`` to what it sends and to note the response start there; the
-    observers then need no wrapper around ``send``. Otherwise (route middleware or
-    wrappers in between) they watch the messages going out.
+    observers share (under :data:`SHARED_CONTEXT` in the scope).
     """
     watchers = tuple(observers)
     if handlers is not None:
         app = _answering(app, handlers)
     # Nested as ``with`` blocks would be: the first observer outermost, so ``started``
     # runs in order and ``finished`` in reverse, unwinding context variables in order.
-    wrap = _observe_shared if shared else _observe_one
     for watcher in reversed(watchers):
-        app = wrap(app, watcher, limit)
+        app = _observe_one(app, watcher, limit)
     return app
 
 
-def _observe_shared(app: ASGIApp, observer: RouteObserver, limit: int | None) -> ASGIApp:
-    """``app``, a compiled route reading the shared context, seen by ``observer``."""
-    started, finished, add = observer.started, observer.finished, observer.response_headers
+def start_observing(
+    observers: Sequence[RouteObserver], request: Request, ctx: RequestContext
+) -> list[Any]:
+    """Per request, before a compiled route calling its observers itself runs: their
+    ``started``, in order; their headers go to ``ctx.response_headers``."""
+    states = []
+    for observer in observers:
+        state = observer.started(request) if observer.started is not None else None
+        if observer.response_headers is not None:
+            ctx.response_headers.extend(observer.response_headers(state))
+        states.append(state)
+    return states
 
-    async def observed(scope: Scope, receive: Receive, send: Send) -> None:
-        ctx: RequestContext | None = scope.get(SHARED_CONTEXT)
-        outermost = ctx is None
-        if ctx is None:
-            ctx = scope[SHARED_CONTEXT] = RequestContext.for_scope(scope, receive, send, limit)
-        request = ctx.request
-        state = started(request) if started is not None else None
-        if add is not None:
-            ctx.response_headers.extend(add(state))
-        failure: BaseException | None = None
-        try:
-            await app(scope, receive, send)
-        except BaseException as exc:
-            failure = exc
-            raise
-        finally:
-            if outermost:
-                del scope[SHARED_CONTEXT]
-            sent = ctx._sent
-            if sent is not None:
-                finished(Exchange(request, state, sent["status"], sent.get("headers", ()), failure))
-            else:
-                finished(Exchange(request, state, None if failure is None else 500, (), failure))
 
-    return observed
+def finish_observing(
+    observers: Sequence[RouteObserver],
+    request: Request,
+    states: list[Any],
+    ctx: RequestContext,
+    failure: BaseException | None,
+) -> None:
+    """Per request, once that route is done: ``finished``, in reverse order, with the
+    response start the route noted in ``ctx``."""
+    for observer, state in zip(reversed(observers), reversed(states), strict=True):
+        observer.finished(exchange_of(request, state, ctx, failure))
+
+
+def exchange_of(
+    request: Request, state: Any, ctx: RequestContext, failure: BaseException | None
+) -> Exchange:
+    """The exchange as the route noted it in ``ctx``."""
+    sent = ctx._sent
+    if sent is not None:
+        return Exchange(request, state, sent["status"], sent.get("headers", ()), failure)
+    return Exchange(request, state, None if failure is None else 500, (), failure)
 
 
 def _observe_one(app: ASGIApp, observer: RouteObserver, limit: int | None) -> ASGIApp:
