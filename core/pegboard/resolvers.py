@@ -526,9 +526,28 @@ def bind_arguments(
     plan = [(None, r) for r in guards] + list(resolvers.items())
     if all(not r.is_async for _, r in plan):
         steps = [(name, r.func) for name, r in plan]
+        if len(steps) == 1:
+            return _bind_one(*steps[0]), False
         return _bind_sync(steps), False
     async_steps = [(name, r.func, r.is_async) for name, r in plan]
     return _bind_async(async_steps), True
+
+
+def _bind_one(name: str | None, func: Callable[[RequestContext], Any]) -> Any:
+    # One synchronous step (a path parameter, a guard): its own RequestValidationError
+    # is already the request's, so there is nothing to gather.
+    if name is None:
+
+        def bind_guard(ctx: RequestContext) -> dict[str, Any]:
+            func(ctx)
+            return {}
+
+        return bind_guard
+
+    def bind(ctx: RequestContext) -> dict[str, Any]:
+        return {name: func(ctx)}
+
+    return bind
 
 
 def _bind_sync(steps: list[tuple[str | None, Callable[[RequestContext], Any]]]) -> Any:
