@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import time
 import traceback
 from contextvars import ContextVar
@@ -96,6 +97,13 @@ class JsonLines(logging.Formatter):
         for key in filterfalse(_skipped, attributes):  # the extras, in order
             if key.__class__ is not str or key[:1] != "_":
                 data[key] = attributes[key]
+        if _orjson is not None:
+            try:
+                line: str = _orjson.dumps(data, default=orjson_default).decode()
+            except TypeError:
+                pass
+            else:
+                return line
         return self.dumps(data)
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
@@ -110,14 +118,8 @@ class JsonLines(logging.Formatter):
         return f"{cached[1]},{int(record.msecs):03d}"
 
     def dumps(self, data: dict[str, Any]) -> str:
-        """``data`` as one line of JSON."""
-        if _orjson is None:  # pragma: no cover - orjson is in the test environment
-            return self._fallback.jsonify_log_record(data)
-        try:
-            line: str = _orjson.dumps(data, default=orjson_default).decode()
-        except TypeError:
-            return self._fallback.jsonify_log_record(data)
-        return line
+        """``data`` as one line of JSON, when orjson is missing or refuses it."""
+        return self._fallback.jsonify_log_record(data)
 
 
 def json_formatter() -> logging.Formatter:
@@ -131,6 +133,8 @@ def json_formatter() -> logging.Formatter:
 
 
 _PLAIN = logging.Formatter()
+#: ``Handler.handle`` returns the record that passed its filters since Python 3.12.
+_RETURNS_RECORD = sys.version_info >= (3, 12)
 
 
 class JsonLinesHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -139,6 +143,15 @@ class JsonLinesHandler(logging.StreamHandler):  # type: ignore[type-arg]
     ``StreamHandler.emit`` flushes through ``Handler.flush``, which takes the lock
     ``handle`` already holds; the line written is the same.
     """
+
+    def handle(self, record: logging.LogRecord) -> Any:
+        """As ``Handler.handle``; without filters, straight to :meth:`emit` under the lock."""
+        lock = self.lock
+        if self.filters or lock is None:
+            return super().handle(record)
+        with lock:
+            self.emit(record)
+        return record if _RETURNS_RECORD else True
 
     def emit(self, record: logging.LogRecord) -> None:
         try:

@@ -125,24 +125,22 @@ class AccessRecords:
             fields["threadName"] = _current_thread().name
         else:  # pragma: no cover - logging's own switch
             fields["thread"] = fields["threadName"] = None
-        fields["processName"] = _process_name() if logging.logMultiprocessing else None
+        name: str | None = None
+        if logging.logMultiprocessing:
+            name = "MainProcess"
+            processes = sys.modules.get("multiprocessing")
+            if processes is not None:
+                try:  # noqa: SIM105 - per record: cheaper than contextlib.suppress
+                    name = processes.current_process().name
+                except Exception:  # pragma: no cover - as LogRecord
+                    pass
+        fields["processName"] = name
         fields["process"] = _pid[0] if logging.logProcesses else None
         if self.tasks:  # pragma: no cover - Python 3.12+
             fields["taskName"] = _task_name()
         fields["request_id"] = request_id  # as the plugin's factory sets it
         fields.update(extra)
         return record
-
-
-def _process_name() -> str:
-    name = "MainProcess"
-    processes = sys.modules.get("multiprocessing")
-    if processes is not None:
-        try:  # noqa: SIM105 - per record: cheaper than contextlib.suppress
-            name = processes.current_process().name
-        except Exception:  # pragma: no cover - as LogRecord
-            pass
-    return name
 
 
 def _task_name() -> str | None:  # pragma: no cover - Python 3.12+

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import sys
 
 from pegboard_logging import json_formatter
+from pegboard_logging.output import JsonLinesHandler
 
 
 def _record(**extra: object) -> logging.LogRecord:
@@ -73,3 +75,16 @@ def test_the_time_is_the_standard_librarys_across_seconds():
         record = _record()
         record.created, record.msecs = created, int((created - int(created)) * 1000) + 0.0
         assert json.loads(ours.format(record))["time"] == plain.formatTime(record)
+
+
+def test_the_handler_filters_and_answers_as_a_stream_handler():
+    ours, stock = JsonLinesHandler(io.StringIO()), logging.StreamHandler(io.StringIO())
+    for handler in (ours, stock):
+        handler.setFormatter(json_formatter())
+    passed = _record()
+    assert ours.handle(passed) == stock.handle(passed)  # True, or the record on 3.12+
+    for handler in (ours, stock):
+        handler.addFilter(lambda record: record.levelno > logging.INFO)
+    assert ours.handle(_record()) == stock.handle(_record())
+    assert ours.stream.getvalue() == stock.stream.getvalue()
+    assert len(ours.stream.getvalue().splitlines()) == 1
