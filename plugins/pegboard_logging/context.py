@@ -10,10 +10,11 @@ it is None.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-__all__ = ["current_request_id", "install_record_factory", "request_id"]
+__all__ = ["current_request_id", "install_record_factory", "is_own_factory", "request_id"]
 
 #: The id of the request being served, or None outside requests.
 request_id: ContextVar[str | None] = ContextVar("pegboard_request_id", default=None)
@@ -37,5 +38,10 @@ def install_record_factory() -> None:
         record.request_id = request_id.get()
         return record
 
-    setattr(factory, _MARK, True)
+    setattr(factory, _MARK, previous)
     logging.setLogRecordFactory(factory)
+
+
+def is_own_factory(factory: Callable[..., logging.LogRecord]) -> bool:
+    """Whether ``factory`` is the plugin's, over logging's own: a plain ``LogRecord``."""
+    return getattr(factory, _MARK, None) is logging.LogRecord

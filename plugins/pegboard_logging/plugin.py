@@ -30,6 +30,7 @@ from pegboard import (
 )
 from pegboard_logging.context import install_record_factory, request_id
 from pegboard_logging.output import drop_server_copies, install_handler, mark
+from pegboard_logging.records import AccessRecords
 from pegboard_logging.request_ids import RequestIds
 
 __all__ = ["RequestLoggingPlugin", "request_logging"]
@@ -39,6 +40,8 @@ _VERSION = "1.0"
 _CONVERTOR = re.compile(r"\{([^}:]+):[^}]+\}")
 
 _State = tuple[float, Token[str | None], str]
+#: The access record's own fields, in the order they are written.
+_FIELDS = ("method", "route", "path", "status", "duration_ms", "client")
 
 
 def _template(path: str) -> str:
@@ -105,21 +108,25 @@ class RequestLoggingPlugin:
         return self._observer(route)
 
     def _observer(self, route: RouteInfo) -> RouteObserver:
+        """Build time: the route's observer, its template and record maker made once."""
         template = _template(route.path)
         ids = self.ids
         header = ids.header
         access = self.access
-        name, make_record, handle = access.name, access.makeRecord, access.handle
+        records = AccessRecords(access, logging.INFO, "access log", _FIELDS)
+        make, handle = records.make, access.handle
         errors = self.errors
         clock = time.perf_counter
-        info = logging.INFO
+        enabled_for, info = access.isEnabledFor, logging.INFO
 
         def started(request: Request) -> _State:
+            """Per request: pick the id and bind it for the route's duration."""
             rid = ids.for_scope(request.scope)
             return clock(), request_id.set(rid), rid
 
         def finished(exchange: Exchange) -> None:
-            start, token, _ = exchange.state
+            """Per request: log an unhandled error, then the access line; unbind the id."""
+            start, token, rid = exchange.state
             try:
                 scope = exchange.request.scope
                 exc = exchange.exception
@@ -132,31 +139,19 @@ class RequestLoggingPlugin:
                         extra={"route": template},
                     )
                     mark(exc)
-                if access.isEnabledFor(info):
+                if enabled_for(info):
                     method = scope["method"]
                     client = scope.get("client")
                     status = exchange.status_code
-                    # Logger.info's work minus finding the caller's frame (always this
-                    # function) and %-formatting a message that is known here.
-                    record = make_record(
-                        name,
-                        info,
-                        __file__,
-                        0,
-                        f"{method} {template} {status}",
-                        (),
-                        None,
-                        "access log",
-                        {
-                            "method": method,
-                            "route": template,
-                            "path": scope["path"],
-                            "status": status,
-                            "duration_ms": round((clock() - start) * 1000, 3),
-                            "client": f"{client[0]}:{client[1]}" if client else None,
-                        },
-                    )
-                    handle(record)
+                    fields = {
+                        "method": method,
+                        "route": template,
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round((clock() - start) * 1e6) / 1000,  # in 3 decimals
+                        "client": f"{client[0]}:{client[1]}" if client else None,
+                    }
+                    handle(make(f"{method} {template} {status}", rid, fields))
             finally:
                 request_id.reset(token)
 
