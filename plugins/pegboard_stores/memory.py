@@ -56,13 +56,21 @@ class MemoryStore:
             del self._data[key]
 
     async def get(self, key: str) -> bytes | None:
+        return self.get_now(key)
+
+    def get_now(self, key: str) -> bytes | None:
+        """:meth:`get` without the await, for code on the event loop's hot path.
+
+        A response cache checks for a ``MemoryStore`` once, when the app is built, and
+        then calls this directly on every request.
+        """
         # Lock-free: reading a dict is atomic, and an expired entry is left for the
         # next write's sweep (the hot read of a cache hit takes no lock).
         entry = self._data.get(key)
-        if entry is None or (entry[1] is not None and entry[1] <= time.monotonic()):
+        if entry is None or (entry[1] is not None and entry[1] <= _monotonic()):
             return None
         value = entry[0]
-        return str(value).encode() if isinstance(value, int) else value
+        return value if type(value) is bytes else str(value).encode()
 
     async def set(self, key: str, value: bytes, *, expires_in: float | None = None) -> None:
         now = time.monotonic()
