@@ -96,17 +96,22 @@ class MemoryStore:
         now = _monotonic()
         if expires_in is not None and not expires_in > 0:
             _expiry(now, expires_in)  # raises
-        with self._lock:
+        lock = self._lock
+        lock.acquire()  # not `with`: half the cost, on every limited request
+        try:
             if now >= self._next_sweep:
                 self._sweep(now)
-            entry = self._data.get(key)
+            data = self._data
+            entry = data.get(key)
             if entry is None or (entry[1] is not None and entry[1] <= now):
                 value = amount
                 expires = None if expires_in is None else now + expires_in
             else:
                 current, expires = entry
                 value = (current if type(current) is int else _as_int(current, key)) + amount
-            self._data[key] = (value, expires)
+            data[key] = (value, expires)
+        finally:
+            lock.release()
         return value
 
     async def delete_prefix(self, prefix: str) -> int:
