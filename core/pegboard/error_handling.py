@@ -16,12 +16,18 @@ The rules, as in Starlette:
 * an exception nobody handles, or one whose handler is keyed ``500`` or ``Exception``,
   is a server error: the 500 handler's response (or the debug traceback) is sent if
   no response has started, and the exception is raised again so servers log it.
+
+A route with route middleware (and an app without middleware of its own) is wrapped
+by :meth:`ErrorHandling.serving`, which must see every message sent to know whether
+the response has started. Route middleware that knows that already (it sends the
+response itself, or sees every message its inner app sends) can spare each request
+that wrapper: see :class:`AnswersErrors`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol, runtime_checkable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException, WebSocketException
@@ -33,7 +39,29 @@ from starlette.types import ASGIApp, ExceptionHandler, Message, Receive, Scope, 
 from pegboard.requests import Request
 from pegboard.resolvers import RequestContext, is_async_callable
 
-__all__ = ["ErrorHandling"]
+__all__ = ["AnswerError", "AnswersErrors", "ErrorHandling"]
+
+#: ``await answer(exc, scope, receive, send, started)``: what ``serving`` does with an
+#: exception that escaped a route's middleware; ``started`` says whether the response
+#: had begun (then nothing more is sent).
+AnswerError = Callable[[Exception, Scope, Receive, Send, bool], Awaitable[None]]
+
+
+@runtime_checkable
+class AnswersErrors(Protocol):
+    """Route middleware that answers the errors raised through it, without a send wrapper.
+
+    When such middleware is the outermost of a route's, :meth:`ErrorHandling.serving`
+    calls :meth:`answering_errors` once, at build time, and serves the route with
+    what it returns instead of wrapping it. That app must catch every ``Exception``
+    raised while it serves a request (its own and the inner app's) and await
+    ``answer(exc, scope, receive, send, started)`` with the ``send`` it was given and
+    whether a ``http.response.start`` message had been sent through it.
+    """
+
+    def answering_errors(self, answer: AnswerError) -> ASGIApp:
+        """Build time: the app to serve the route with, answering errors with ``answer``."""
+        ...  # pragma: no cover
 
 
 async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no cover
@@ -144,7 +172,12 @@ class ErrorHandling:
         What Starlette's two middleware do for an app with middleware of its own, for
         one route: errors escaping the route middleware go to their handler, else get
         the 500 response unless a response has started, and are raised again.
+        Middleware that is :class:`AnswersErrors` does that itself, with
+        :meth:`answer_raised`.
         """
+        middleware: object = app  # an ASGI callable, and maybe more
+        if isinstance(middleware, AnswersErrors):
+            return middleware.answering_errors(self.answer_raised)
 
         async def serve(scope: Scope, receive: Receive, send: Send) -> None:
             started = False
@@ -158,10 +191,16 @@ class ErrorHandling:
             try:
                 await app(scope, receive, tracking_send)
             except Exception as exc:
-                ctx = RequestContext.for_scope(scope, receive, send)
-                await self.answer(exc, ctx, serve_errors=True, started=started)
+                await self.answer_raised(exc, scope, receive, send, started)
 
         return serve
+
+    async def answer_raised(
+        self, exc: Exception, scope: Scope, receive: Receive, send: Send, started: bool
+    ) -> None:
+        """Per request, once something raised: what ``serving`` does with ``exc``."""
+        ctx = RequestContext.for_scope(scope, receive, send)
+        await self.answer(exc, ctx, serve_errors=True, started=started)
 
     async def server_error_response(self, exc: Exception, conn: HTTPConnection) -> Response:
         """The 500 response for an unhandled ``exc``: the debug page or the 500 handler."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pegboard.error_handling import AnswerError
 from pegboard_caching.cache import Cache, normalise_query
 from pegboard_caching.entries import (
     Entry,
@@ -26,7 +27,7 @@ from pegboard_caching.entries import (
     matches,
 )
 from pegboard_caching.policy import CachePolicy
-from pegboard_stores import StoreUnavailable
+from pegboard_stores import MemoryStore, StoreUnavailable
 
 __all__ = ["CacheMiddleware", "ETagMiddleware"]
 
@@ -61,7 +62,19 @@ class CacheMiddleware:
     :param policy: The route's policy.
     """
 
-    __slots__ = ("_cache_control", "_decoded", "_headers", "app", "cache", "policy", "prefix")
+    __slots__ = (
+        "_answer",
+        "_authorized",
+        "_cache_control",
+        "_decoded",
+        "_etag",
+        "_get_now",
+        "_headers",
+        "app",
+        "cache",
+        "policy",
+        "prefix",
+    )
 
     def __init__(self, app: ASGIApp, *, cache: Cache, prefix: str, policy: CachePolicy) -> None:
         self.app = app
@@ -69,86 +82,136 @@ class CacheMiddleware:
         self.prefix = prefix
         self.policy = policy
         self._headers = tuple(name.encode("latin-1") for name in policy.headers)
+        self._authorized = policy.authorized
+        self._etag = policy.etag
         self._cache_control = policy.cache_control_value
+        # A memory store is read without an await (decided here, once; a subclass may
+        # differ). It never raises StoreUnavailable.
+        store = cache.store
+        self._get_now = store.get_now if type(store) is MemoryStore else None
         # The last entries read, decoded: a hit on the same bytes skips decoding.
         self._decoded: dict[str, tuple[bytes, Entry | tuple[str, ...] | None]] = {}
+        self._answer: AnswerError | None = None
+
+    def answering_errors(self, answer: AnswerError) -> ASGIApp:
+        """Build time: answer errors here, sparing the core's wrapper that would.
+
+        The core asks when this is the route's outermost middleware and the app has no
+        middleware of its own (:class:`pegboard.error_handling.AnswersErrors`).
+        """
+        self._answer = answer
+        return self
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Per request."""
-        method = scope["method"]
-        if method != "GET" and method != "HEAD":
-            await self.app(scope, receive, send)
-            return
-        policy = self.policy
-        if_none_match = None
-        wanted = self._headers
-        values: list[bytes] | None = [b""] * len(wanted) if wanted else None
-        for key, value in scope["headers"]:
-            if key == b"if-none-match":
-                if_none_match = value
-            elif key == b"authorization" and not policy.authorized:
-                await self.app(scope, receive, send)
-                return
-            elif values is not None and key in wanted:
-                values[wanted.index(key)] = value
-        path: str = scope["path"]
-        root = scope.get("root_path")
-        if root and path.startswith(root):
-            path = path[len(root) :]
-        query = scope.get("query_string")
-        if query:
-            cache_key = f"{self.prefix}{path}?{normalise_query(query.decode('latin-1'), policy)}#"
-        else:
-            cache_key = f"{self.prefix}{path}?#"
-        if values is not None:
-            cache_key += "\n".join(v.decode("latin-1") for v in values)
-        cache = self.cache
-        if cache._down_until and not cache.available():
-            await self._unavailable(scope, receive, send)
-            return
+        """Per request: a hit is a key, one dictionary read and two messages."""
+        started = False  # a hit or a 304 began
+        passed: _Passed | _Storer | None = None  # the send the route got, if it ran
         try:
-            raw = await cache.store.get(cache_key)
-            if raw is None:
-                found: Entry | tuple[str, ...] | None = None
-            else:
-                # The memory store hands back the very bytes it holds; others equal ones.
-                known = self._decoded.get(cache_key)
-                if known is not None and (known[0] is raw or known[0] == raw):
-                    found = known[1]
-                else:
-                    found = self._remember(cache_key, raw)
-            if type(found) is tuple:
-                found = await self._read(_variant_key(cache_key, found, scope))
-        except StoreUnavailable as error:
-            cache.failed(error)
-            await self._unavailable(scope, receive, send)
-            return
-        if found is None:
-            if method == "HEAD":
-                await self.app(scope, receive, send)
+            method = scope["method"]
+            if method != "GET" and method != "HEAD":
+                passed = _Passed(send)
+                await self.app(scope, receive, passed)
                 return
-            storer = _Storer(self, cache_key, scope, if_none_match, send)
-            await self.app(scope, receive, storer.send)
-            return
-        # A hit, sent from the stored bytes.
-        entry: Entry = found  # type: ignore[assignment]  # a variant marker was followed
-        if (
-            if_none_match is not None
-            and policy.etag
-            and entry.etag is not None
-            and matches(if_none_match, entry.etag)
-        ):
-            await _send_not_modified(send, entry.headers)
-            return
-        age = int(time.time() - entry.stored_at)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": entry.status,
-                "headers": [*entry.headers, (b"age", str(age).encode() if age > 0 else b"0")],
-            }
-        )
-        await send({"type": "http.response.body", "body": entry.body if method == "GET" else b""})
+            if_none_match = None
+            wanted = self._headers
+            values: list[bytes] | None = None
+            if wanted:
+                values = [b""] * len(wanted)
+            for key, value in scope["headers"]:
+                if key == b"if-none-match":
+                    if_none_match = value
+                elif key == b"authorization" and not self._authorized:
+                    passed = _Passed(send)
+                    await self.app(scope, receive, passed)
+                    return
+                elif values is not None and key in wanted:
+                    values[wanted.index(key)] = value
+            path: str = scope["path"]
+            root = scope.get("root_path")
+            if root and path.startswith(root):
+                path = path[len(root) :]
+            query = scope.get("query_string")
+            if query:
+                query_key = normalise_query(query.decode("latin-1"), self.policy)
+                cache_key = f"{self.prefix}{path}?{query_key}#"
+            else:
+                cache_key = f"{self.prefix}{path}?#"
+            if values is not None:
+                cache_key += "\n".join(v.decode("latin-1") for v in values)
+            get_now = self._get_now
+            found: Entry | tuple[str, ...] | None
+            if get_now is not None:
+                raw = get_now(cache_key)
+                if raw is None:
+                    found = None
+                else:
+                    # The memory store hands back the very bytes it holds.
+                    known = self._decoded.get(cache_key)
+                    found = known[1] if known is not None and known[0] is raw else None
+                    if found is None or type(found) is tuple:
+                        found = await self._lookup(cache_key, raw, scope)
+            else:
+                cache = self.cache
+                if cache._down_until and not cache.available():
+                    passed = _Passed(send)
+                    await self._unavailable(scope, receive, passed)
+                    return
+                try:
+                    raw = await cache.store.get(cache_key)
+                    found = None if raw is None else await self._lookup(cache_key, raw, scope)
+                except StoreUnavailable as error:
+                    cache.failed(error)
+                    passed = _Passed(send)
+                    await self._unavailable(scope, receive, passed)
+                    return
+            if found is None:
+                if method == "HEAD":
+                    passed = _Passed(send)
+                    await self.app(scope, receive, passed)
+                    return
+                passed = _Storer(self, cache_key, scope, if_none_match, send)
+                await self.app(scope, receive, passed.send)
+                return
+            # A hit, sent from the stored bytes.
+            entry: Entry = found  # type: ignore[assignment]  # a variant marker was followed
+            started = True
+            if (
+                if_none_match is not None
+                and self._etag
+                and entry.etag is not None
+                and matches(if_none_match, entry.etag)
+            ):
+                await _send_not_modified(send, entry.headers)
+                return
+            age = int(_now() - entry.stored_at)
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": entry.status,
+                    "headers": [*entry.headers, (b"age", _AGES[age] if age < 4096 else _age(age))],
+                }
+            )
+            await send(
+                {"type": "http.response.body", "body": entry.body if method == "GET" else b""}
+            )
+        except Exception as exc:
+            answer = self._answer
+            if answer is None:  # the app's middleware answers it
+                raise
+            await answer(
+                exc, scope, receive, send, started or (passed is not None and passed.started)
+            )
+
+    async def _lookup(self, key: str, raw: bytes, scope: Scope) -> Entry | tuple[str, ...] | None:
+        """The entry ``raw`` (stored under ``key``) gives, following a variant marker."""
+        known = self._decoded.get(key)
+        if known is not None and (known[0] is raw or known[0] == raw):
+            found = known[1]
+        else:
+            found = self._remember(key, raw)
+        if type(found) is tuple:
+            found = await self._read(_variant_key(key, found, scope))
+        return found
 
     async def _read(self, key: str) -> Entry | tuple[str, ...] | None:
         """What the store holds under ``key``, decoded (per request)."""
@@ -188,6 +251,16 @@ class CacheMiddleware:
         await send({"type": "http.response.body", "body": _SERVICE_UNAVAILABLE})
 
 
+def _age(age: int) -> bytes:
+    return str(age).encode() if age > 0 else b"0"
+
+
+# Age values, encoded once: a hit sends one of them (a clock set back: -1 is "0").
+_AGES = [_age(n) for n in range(4096)]
+_AGES.append(b"0")
+_now = time.time
+
+
 def _variant_key(cache_key: str, names: tuple[str, ...], scope: Scope) -> str:
     """The key of the entry for this request's values of the headers a response varies on."""
     found: dict[str, list[str]] = {name: [] for name in names}
@@ -198,10 +271,25 @@ def _variant_key(cache_key: str, names: tuple[str, ...], scope: Scope) -> str:
     return cache_key + "\x00" + "\n".join(",".join(v) for v in found.values())
 
 
+class _Passed:
+    """The send of a request the route serves uncached: notes whether the response began."""
+
+    __slots__ = ("_send", "started")
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self._send(message)
+
+
 class _Storer:
     """One response on a miss: sent to the client, and stored if it may be."""
 
-    __slots__ = ("_if_none_match", "_key", "_middleware", "_scope", "_send", "_start")
+    __slots__ = ("_if_none_match", "_key", "_middleware", "_scope", "_send", "_start", "started")
 
     def __init__(
         self,
@@ -214,6 +302,7 @@ class _Storer:
         self._middleware, self._key, self._scope = middleware, key, scope
         self._if_none_match, self._send = if_none_match, send
         self._start: Message | None = None
+        self.started = False  # the start message went out
 
     async def send(self, message: Message) -> None:
         start = self._start
@@ -224,6 +313,7 @@ class _Storer:
             await self._send(message)
             return
         self._start = None
+        self.started = True  # every way on sends a start message
         body: bytes = message.get("body", b"")
         if message.get("more_body", False):  # a stream: sent, never stored
             await self._send(start)

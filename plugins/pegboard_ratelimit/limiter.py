@@ -1,29 +1,37 @@
 """Per request: count the request against each limit of its route, answer 429 past one.
 
-:func:`rate_limited` runs at build time, once per limited route, and returns the
-ASGI callable that serves it; only that callable's inner function runs per request.
+:func:`rate_limit_guard` runs at build time, once per limited route, and returns the
+route's guard (a :class:`~pegboard.Resolver` the core runs before the handler's own
+resolvers, so a refused request never has its body read); only the guard's function
+runs per request. It adds the ``RateLimit-*`` fields through
+``ctx.response_headers``, which the core puts on whatever response the request gets,
+an error's included: no ASGI layer, no send wrapper.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import attrs
 from starlette.requests import HTTPConnection
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
-from pegboard import HTTPException
+from pegboard import HTTPException, RequestContext, Resolver
 from pegboard_ratelimit.policy import Limit
 from pegboard_stores import MemoryStore, Store, StoreUnavailable
 
-__all__ = ["Plan", "rate_limited"]
+__all__ = ["Plan", "rate_limit_guard"]
 
 log = logging.getLogger("pegboard.ratelimit")
 
 #: A key function: the request's identity for counting, or None to not count it.
 KeyFunc = Callable[[HTTPConnection], "str | Awaitable[str | None] | None"]
+
+Fields = list[tuple[bytes, bytes]]
 
 
 @attrs.frozen
@@ -62,25 +70,33 @@ class _OutageLog:
             log.warning("Rate limits not applied (%s): %s", label, error)
 
 
-# Header values of small numbers, encoded once.
-_NUMBERS = [str(n).encode() for n in range(4096)]
+# Header values of small numbers, and the fields holding them, encoded once.
+_TABLE = 4096
+_NUMBERS = [str(n).encode() for n in range(_TABLE)]
+_REMAINING = [(b"ratelimit-remaining", n) for n in _NUMBERS]
+_RESET = [(b"ratelimit-reset", n) for n in _NUMBERS]
 
 
 def _number(n: int) -> bytes:
-    return _NUMBERS[n] if 0 <= n < 4096 else str(n).encode()
+    return _NUMBERS[n] if 0 <= n < _TABLE else str(n).encode()
 
 
-def rate_limited(app: ASGIApp, plan: Plan) -> ASGIApp:
-    """Build time: wrap one route's callable in its limiter."""
+def rate_limit_guard(plan: Plan) -> Resolver:
+    """Build time: the guard that counts one route's requests against its limits.
+
+    The common shape, one limit on a memory store keyed by the client address (or a
+    synchronous key function), gets a synchronous guard in straight-line code; any
+    other shape an async one.
+    """
     store, limits, prefix = plan.store, plan.limits, plan.prefix
     increment = store.increment
     # A memory store counts without an await (decided here, once; a subclass may differ).
     increment_now = store.increment_now if type(store) is MemoryStore else None
     policy = (b"ratelimit-policy", ", ".join(limit.policy for limit in limits).encode())
+    policy_text = policy[1].decode()
     address, key_func, key_is_async = plan.address, plan.key, plan.key_is_async
     fail_open, label, with_headers = plan.fail_open, plan.label, plan.headers
-    now_of = time.time
-    numbers = _NUMBERS
+    now_of, ceil = time.time, math.ceil
 
     def refuse(limit: Limit, reset: int) -> HTTPException:
         return HTTPException(
@@ -91,87 +107,71 @@ def rate_limited(app: ASGIApp, plan: Plan) -> ASGIApp:
                 "RateLimit-Limit": str(limit.amount),
                 "RateLimit-Remaining": "0",
                 "RateLimit-Reset": str(reset),
-                "RateLimit-Policy": policy[1].decode(),
+                "RateLimit-Policy": policy_text,
             },
         )
 
-    async def unavailable(
-        error: StoreUnavailable, scope: Scope, receive: Receive, send: Send
-    ) -> None:
+    def unavailable(error: StoreUnavailable) -> None:
         if not fail_open:
             raise HTTPException(503, "Rate limiting is unavailable; try again in a moment.")
         _OutageLog.warn(label, error)
-        await app(scope, receive, send)
 
-    async def key_of(scope: Scope, receive: Receive) -> str | None:
-        connection = HTTPConnection(scope, receive)
-        assert key_func is not None
-        found = await key_func(connection) if key_is_async else key_func(connection)  # type: ignore[misc]
-        return found if found is None else str(found)
-
-    async def send_fields(
-        app: ASGIApp, scope: Scope, receive: Receive, send: Send, fields: list[tuple[bytes, bytes]]
-    ) -> None:
-        async def send_with_fields(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *fields]
-            await send(message)
-
-        await app(scope, receive, send_with_fields)
-
-    if len(limits) == 1:
-        # The common shape, one limit: straight-line code.
+    if len(limits) == 1 and increment_now is not None and not key_is_async:
+        # The common shape: straight-line, no await.
         (only,) = limits
-        amount, seconds, amount_field = only.amount, only.seconds, _number(only.amount)
-        middle = f"|{only.id}|"
+        amount, seconds, middle = only.amount, only.seconds, f"|{only.id}|"
+        limit_field = (b"ratelimit-limit", _number(amount))
+        remaining_fields, reset_fields = _REMAINING, _RESET
+        # The current window: where it ends (Unix time) and its keys' ending, made
+        # once per window rather than per request.
+        current: list[Any] = [0.0, ""]
 
-        async def limited_once(scope: Scope, receive: Receive, send: Send) -> None:
-            key = address(scope) if key_func is None else await key_of(scope, receive)
-            if key is None:  # the key function exempts this request
-                await app(scope, receive, send)
-                return
-            now = now_of()
-            window = int(now // seconds)
-            left = (window + 1) * seconds - now
-            if increment_now is not None:
-                count = increment_now(f"{prefix}{key}{middle}{window}", expires_in=left + 1)
+        def count_now(ctx: RequestContext) -> None:
+            if key_func is None:
+                key = address(ctx.scope)
             else:
-                try:
-                    count = await increment(f"{prefix}{key}{middle}{window}", expires_in=left + 1)
-                except StoreUnavailable as error:
-                    await unavailable(error, scope, receive, send)
+                found = key_func(ctx.connection)
+                if found is None:  # the key function exempts this request
                     return
-            reset = int(left) + (left % 1 > 0)  # ceil
+                key = str(found)
+            now = now_of()
+            end, suffix = current
+            if now >= end:
+                # Fixed windows aligned on the clock, so every worker and machine
+                # counts in the same window without asking the store when it began.
+                window = int(now // seconds)
+                end, suffix = current[:] = [(window + 1) * seconds, f"{middle}{window}"]
+            left = end - now
+            count = increment_now(prefix + key + suffix, expires_in=left + 1)
             if count > amount:
-                raise refuse(only, max(reset, 1))
-            if not with_headers:
-                await app(scope, receive, send)
+                raise refuse(only, ceil(left))
+            if with_headers:
+                remaining, reset = amount - count, ceil(left)
+                ctx.response_headers.extend(
+                    (
+                        limit_field,
+                        remaining_fields[remaining]
+                        if remaining < _TABLE
+                        else (b"ratelimit-remaining", str(remaining).encode()),
+                        reset_fields[reset]
+                        if reset < _TABLE
+                        else (b"ratelimit-reset", str(reset).encode()),
+                        policy,
+                    )
+                )
+
+        return Resolver(count_now, is_async=False, label="rate limit")
+
+    async def count(ctx: RequestContext) -> None:
+        if key_func is None:
+            key = address(ctx.scope)
+        else:
+            found = key_func(ctx.connection)
+            if key_is_async:
+                found = await found  # type: ignore[misc]
+            if found is None:
                 return
-            left_count = amount - count
-            fields = [
-                (b"ratelimit-limit", amount_field),
-                (
-                    b"ratelimit-remaining",
-                    numbers[left_count] if left_count < 4096 else str(left_count).encode(),
-                ),
-                (b"ratelimit-reset", numbers[reset] if reset < 4096 else str(reset).encode()),
-                policy,
-            ]
-
-            async def send_with_fields(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    message["headers"] = [*message.get("headers", ()), *fields]
-                await send(message)
-
-            await app(scope, receive, send_with_fields)
-
-        return limited_once
-
-    async def limited(scope: Scope, receive: Receive, send: Send) -> None:
-        key = address(scope) if key_func is None else await key_of(scope, receive)
-        if key is None:
-            await app(scope, receive, send)
-            return
+            key = str(found)
         now = now_of()
         tightest: tuple[Limit, int, int] | None = None
         for limit in limits:
@@ -180,25 +180,24 @@ def rate_limited(app: ASGIApp, plan: Plan) -> ASGIApp:
             window = int(now // limit.seconds)
             left = (window + 1) * limit.seconds - now
             try:
-                count = await increment(f"{prefix}{key}|{limit.id}|{window}", expires_in=left + 1)
+                counted = await increment(f"{prefix}{key}|{limit.id}|{window}", expires_in=left + 1)
             except StoreUnavailable as error:
-                await unavailable(error, scope, receive, send)
+                unavailable(error)
                 return
-            reset = int(left) + (left % 1 > 0)
-            if count > limit.amount:
-                raise refuse(limit, max(reset, 1))
-            if tightest is None or limit.amount - count < tightest[1]:
-                tightest = (limit, limit.amount - count, reset)
-        if not with_headers or tightest is None:
-            await app(scope, receive, send)
-            return
-        limit, remaining, reset = tightest
-        fields = [
-            (b"ratelimit-limit", _number(limit.amount)),
-            (b"ratelimit-remaining", _number(remaining)),
-            (b"ratelimit-reset", _number(reset)),
-            policy,
-        ]
-        await send_fields(app, scope, receive, send, fields)
+            reset = ceil(left)
+            if counted > limit.amount:
+                raise refuse(limit, reset)
+            if tightest is None or limit.amount - counted < tightest[1]:
+                tightest = (limit, limit.amount - counted, reset)
+        if with_headers and tightest is not None:
+            limit, remaining, reset = tightest
+            ctx.response_headers.extend(
+                (
+                    (b"ratelimit-limit", _number(limit.amount)),
+                    (b"ratelimit-remaining", _number(remaining)),
+                    (b"ratelimit-reset", _number(reset)),
+                    policy,
+                )
+            )
 
-    return limited
+    return Resolver(count, is_async=True, label="rate limit")

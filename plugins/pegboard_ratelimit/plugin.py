@@ -12,8 +12,8 @@ from starlette.requests import HTTPConnection
 from pegboard import (
     App,
     CompiledRoute,
-    Middleware,
     PluginInfo,
+    Resolver,
     RouteDefinitionError,
     RouteInfo,
     RouteOption,
@@ -23,7 +23,7 @@ from pegboard import (
 )
 from pegboard.descriptions import Description, ResponseDescription, Schema
 from pegboard_ratelimit.keys import address_key, parse_networks
-from pegboard_ratelimit.limiter import KeyFunc, Plan, rate_limited
+from pegboard_ratelimit.limiter import KeyFunc, Plan, rate_limit_guard
 from pegboard_ratelimit.policy import Limit, parse_rate_limit
 from pegboard_stores import MemoryStore, Store
 
@@ -153,8 +153,10 @@ class RateLimitPlugin:
             return
         app.stash[_LIMITS][route] = parse_rate_limit(value, where)
 
-    @hookimpl
-    def pegboard_route_middleware(self, app: App, route: RouteInfo) -> Sequence[Middleware] | None:
+    @hookimpl(tryfirst=True)
+    def pegboard_route_guards(self, app: App, route: RouteInfo) -> Sequence[Resolver] | None:
+        # The first guard (tryfirst): a refused request costs no authentication, no
+        # dependency and no body read.
         limits = app.stash[_LIMITS].get(route)
         if not limits:
             return None  # routes without a limit pay nothing
@@ -171,7 +173,7 @@ class RateLimitPlugin:
             fail_open=self.fail_open,
             headers=self.headers,
         )
-        return [Middleware(rate_limited, plan=plan)]
+        return [rate_limit_guard(plan)]
 
     @hookimpl
     def pegboard_route_compiled(

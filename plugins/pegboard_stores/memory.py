@@ -56,13 +56,21 @@ class MemoryStore:
             del self._data[key]
 
     async def get(self, key: str) -> bytes | None:
+        return self.get_now(key)
+
+    def get_now(self, key: str) -> bytes | None:
+        """:meth:`get` without the await, for code on the event loop's hot path.
+
+        A response cache checks for a ``MemoryStore`` once, when the app is built, and
+        then calls this directly on every request.
+        """
         # Lock-free: reading a dict is atomic, and an expired entry is left for the
         # next write's sweep (the hot read of a cache hit takes no lock).
         entry = self._data.get(key)
-        if entry is None or (entry[1] is not None and entry[1] <= time.monotonic()):
+        if entry is None or (entry[1] is not None and entry[1] <= _monotonic()):
             return None
         value = entry[0]
-        return str(value).encode() if isinstance(value, int) else value
+        return value if type(value) is bytes else str(value).encode()
 
     async def set(self, key: str, value: bytes, *, expires_in: float | None = None) -> None:
         now = time.monotonic()
@@ -88,17 +96,22 @@ class MemoryStore:
         now = _monotonic()
         if expires_in is not None and not expires_in > 0:
             _expiry(now, expires_in)  # raises
-        with self._lock:
+        lock = self._lock
+        lock.acquire()  # not `with`: half the cost, on every limited request
+        try:
             if now >= self._next_sweep:
                 self._sweep(now)
-            entry = self._data.get(key)
+            data = self._data
+            entry = data.get(key)
             if entry is None or (entry[1] is not None and entry[1] <= now):
                 value = amount
                 expires = None if expires_in is None else now + expires_in
             else:
                 current, expires = entry
                 value = (current if type(current) is int else _as_int(current, key)) + amount
-            self._data[key] = (value, expires)
+            data[key] = (value, expires)
+        finally:
+            lock.release()
         return value
 
     async def delete_prefix(self, prefix: str) -> int:

@@ -6,6 +6,7 @@ Starlette's stack runs. Each test runs both ways and must see the same answers.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -13,8 +14,17 @@ from starlette.middleware import Middleware
 from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pegboard import App, HTTPException, JSONResponse, Request, RequestValidationError, Response
+from pegboard import (
+    App,
+    HTTPException,
+    JSONResponse,
+    Request,
+    RequestValidationError,
+    Response,
+    StreamingResponse,
+)
 from pegboard.dispatch import Dispatcher
+from pegboard.error_handling import AnswerError
 
 
 class Passthrough:
@@ -317,6 +327,79 @@ def test_route_middleware_sees_handled_errors_as_responses(make_app: Any):
     response = client_for(app).get("/gone")
     assert (response.status_code, response.json()) == (410, {"detail": "gone"})
     assert statuses == [410]
+
+
+class AnswersItself:
+    """Route middleware that answers errors itself (AnswersErrors), tracking its sends."""
+
+    asked: list[str] = []
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.answer: AnswerError | None = None
+
+    def answering_errors(self, answer: AnswerError) -> ASGIApp:
+        AnswersItself.asked.append("asked")
+        self.answer = answer
+        return self
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def noting(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            if scope["path"] == "/refused":
+                raise HTTPException(403, "refused by route middleware")
+            await self.app(scope, receive, noting)
+        except Exception as exc:
+            if self.answer is None:
+                raise
+            await self.answer(exc, scope, receive, send, started)
+
+
+def test_route_middleware_can_answer_errors_itself(make_app: Any):
+    AnswersItself.asked.clear()
+    app = make_app()
+
+    @app.exception_handler(Boom)
+    async def on_boom(request: Request, exc: Exception) -> Response:
+        return JSONResponse({"boom": request.url.path}, 418)
+
+    @app.get("/{what}", middleware=[Middleware(AnswersItself)])
+    async def anything(what: str) -> Any:
+        if what == "boom":
+            raise Boom
+        if what == "crash":
+            raise ZeroDivisionError("secret")
+        if what == "late":
+
+            async def chunks() -> AsyncIterator[bytes]:
+                yield b"begun"
+                raise Boom
+
+            return StreamingResponse(chunks())
+        return {"what": what}
+
+    client = client_for(app, raise_server_exceptions=False)
+    # Asked only when nothing else answers errors (the app has no middleware), and
+    # then nothing wraps it: the core's per-request send wrapper is spared.
+    assert AnswersItself.asked == ([] if make_app.with_middleware else ["asked"])
+    assert client.get("/fine").json() == {"what": "fine"}
+    refused = client.get("/refused")
+    assert (refused.status_code, refused.json()) == (403, {"detail": "refused by route middleware"})
+    boom = client.get("/boom")
+    assert (boom.status_code, boom.json()) == (418, {"boom": "/boom"})
+    crash = client.get("/crash")
+    assert (crash.status_code, crash.json()) == (500, {"detail": "Internal Server Error"})
+    with pytest.raises(ZeroDivisionError):  # raised again, for servers to log
+        client_for(app).get("/crash")
+    # Once the response has begun, a handled error cannot be answered any more.
+    with pytest.raises(RuntimeError, match="response already started"):
+        client_for(app).get("/late")
 
 
 class CountingFallback:

@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from starlette.middleware import Middleware as StarletteMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.testclient import TestClient
 
 from pegboard import (
@@ -24,6 +26,7 @@ from pegboard import (
     Response,
     RouteDefinitionError,
     Router,
+    StreamingResponse,
     hookimpl,
 )
 from pegboard.descriptions import ParameterDescription, ResponseDescription
@@ -304,6 +307,67 @@ def test_only_cacheable_statuses_are_stored(calls: Counter):
                 assert client.get(f"/status/{code}").status_code == code
     assert calls.counts == {"200": 1, "201": 2, "404": 1, "500": 2, "503": 2}
     assert {200, 203, 204, 300, 301, 308, 404, 410} == CACHEABLE_STATUSES
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.mark.parametrize("app_middleware", [False, True])
+def test_errors_of_a_caching_route_are_answered_and_not_stored(
+    calls: Counter, app_middleware: bool
+):
+    # Without middleware of the app's, the cache's middleware answers errors itself
+    # (the core does not wrap it); with some, Starlette's stack does: the same answers.
+    middleware = [StarletteMiddleware(GZipMiddleware, minimum_size=10_000)]
+    app = App(plugins=[caching()], middleware=middleware if app_middleware else None)
+
+    @app.exception_handler(Boom)
+    async def on_boom(request: Request, exc: Exception) -> Response:
+        return Response("handled", status_code=418)
+
+    @app.get("/fail/{how}", cache=60)
+    async def fail(how: str) -> Any:
+        calls(how)
+        if how == "handled":
+            raise Boom
+        if how == "late":
+
+            async def chunks() -> AsyncIterator[bytes]:
+                yield b"begun"
+                raise Boom
+
+            return StreamingResponse(chunks())
+        raise ZeroDivisionError("secret")
+
+    starts: list[int] = []
+
+    async def recording(scope: Any, receive: Any, send: Any) -> None:
+        async def record(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                starts.append(message["status"])
+            await send(message)
+
+        await app(scope, receive, record)
+
+    with TestClient(recording, raise_server_exceptions=False) as client:
+        for _ in range(2):
+            handled = client.get("/fail/handled")
+            assert (handled.status_code, handled.text) == (418, "handled")
+            crash = client.get("/fail/crash")
+            assert (crash.status_code, crash.json()) == (500, {"detail": "Internal Server Error"})
+        head = client.head("/fail/crash")
+        assert head.status_code == 500
+        # Once the response has begun, nothing else is sent.
+        starts.clear()
+        late = client.get("/fail/late")
+        assert (late.status_code, late.text, starts) == (200, "begun", [200])
+    assert calls.counts == {"handled": 2, "crash": 3, "late": 1}
+    with TestClient(app) as client:
+        with pytest.raises(ZeroDivisionError):  # raised again, for servers to log
+            client.get("/fail/crash")
+        with pytest.raises(RuntimeError, match="response already started"):
+            client.get("/fail/late")
 
 
 def test_a_handlers_cache_control_wins_and_no_store_is_obeyed(calls: Counter):

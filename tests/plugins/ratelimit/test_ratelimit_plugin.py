@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
@@ -10,7 +11,19 @@ import pytest
 from starlette.requests import HTTPConnection
 from starlette.testclient import TestClient
 
-from pegboard import App, RouteDefinitionError, Router, WebSocket
+from pegboard import (
+    App,
+    ParamInfo,
+    PluginInfo,
+    RequestContext,
+    RequestValidationError,
+    Resolver,
+    RouteDefinitionError,
+    RouteInfo,
+    Router,
+    WebSocket,
+    hookimpl,
+)
 from pegboard.testing import check_plugin
 from pegboard_ratelimit import ratelimit
 from pegboard_stores import MemoryStore, StoreUnavailable
@@ -193,6 +206,60 @@ def test_every_answer_of_a_limited_route_carries_the_fields() -> None:
     boom = client.get("/items/boom")
     assert boom.status_code == 500  # the server's own error, still counted
     assert client.get("/items/ok").headers["ratelimit-remaining"] == "7"
+
+
+class Payload:
+    """A test plugin: a body parameter (bad JSON is a 422) and a guard, both recording."""
+
+    plugin_info = PluginInfo(name="payload")
+
+    def __init__(self) -> None:
+        self.bodies_read = 0
+        self.guarded = 0
+
+    @hookimpl
+    def pegboard_resolve_parameter(self, route: RouteInfo, param: ParamInfo) -> Resolver | None:
+        if param.name != "payload":
+            return None
+
+        async def read(ctx: RequestContext) -> Any:
+            self.bodies_read += 1
+            try:
+                return json.loads(await ctx.body())
+            except ValueError:
+                error = {"type": "json_invalid", "loc": ["body"], "msg": "Invalid JSON"}
+                raise RequestValidationError([error]) from None
+
+        return Resolver(read)
+
+    @hookimpl
+    def pegboard_route_guards(self, app: App, route: RouteInfo) -> list[Resolver]:
+        def guard(ctx: RequestContext) -> None:
+            self.guarded += 1
+
+        return [Resolver(guard)]
+
+
+def test_limits_run_first_count_422s_and_refuse_before_the_body_is_read() -> None:
+    payload = Payload()
+    app = App(plugins=[ratelimit(), payload])
+
+    @app.post("/items", rate_limit="2/minute")
+    async def create(payload: Any) -> Any:
+        return payload
+
+    client = TestClient(app)
+    bad = client.post("/items", content=b"{not json")
+    # Counted, and the 422 carries the fields like any answer of the route.
+    assert (bad.status_code, bad.headers["ratelimit-remaining"]) == (422, "1")
+    good = client.post("/items", json={"a": 1})
+    assert (good.status_code, good.headers["ratelimit-remaining"]) == (200, "0")
+    assert (payload.bodies_read, payload.guarded) == (2, 2)
+    refused = client.post("/items", json={"a": 1})
+    assert refused.status_code == 429
+    assert refused.headers["x-content-type-options"] == "nosniff"  # the core's error path
+    # Refused by the first guard: the other plugin's guard and the body never ran.
+    assert (payload.bodies_read, payload.guarded) == (2, 2)
 
 
 # -- keys ---------------------------------------------------------------------------
