@@ -82,13 +82,10 @@ class _Propagation:
         self.textmap: TextMapPropagator | None = None
         self.fields: frozenset[bytes] = frozenset()
 
-    def current(self) -> TextMapPropagator:
-        """The global propagator, its fields in :attr:`fields` (per request)."""
-        textmap = propagate.get_global_textmap()
-        if textmap is not self.textmap:
-            self.fields = frozenset(f.lower().encode("latin-1") for f in textmap.fields)
-            self.textmap = textmap
-        return textmap
+    def follow(self, textmap: TextMapPropagator) -> None:
+        """Read the fields of ``textmap``, the global propagator since the last request."""
+        self.fields = frozenset(f.lower().encode("latin-1") for f in textmap.fields)
+        self.textmap = textmap
 
 
 class _GlobalTracer:
@@ -202,7 +199,9 @@ class OpenTelemetryPlugin:
             """Per request: the span started and made current (or only the caller's context)."""
             scope = request.scope
             tracer = global_tracer() if follow else fixed
-            textmap = propagation.current()
+            textmap = propagate.get_global_textmap()
+            if textmap is not propagation.textmap:
+                propagation.follow(textmap)
             if tracer is None:
                 # No SDK: nothing is recorded, but a caller's context goes on to the
                 # handler's outgoing calls. Without one, the current context stays.
@@ -253,9 +252,11 @@ def _finished(exchange: Exchange) -> None:
     if state is None:
         return
     span, token = state
-    if span.is_recording():  # unsampled and no-SDK spans take nothing
-        status = exchange.status_code
-        exc = exchange.exception
+    status = exchange.status_code
+    exc = exchange.exception
+    if exc is None and status is not None and status < 500:
+        span.set_attribute(HTTP_RESPONSE_STATUS_CODE, status)  # a no-op if not recording
+    elif span.is_recording():  # the rest is work only a recorded span needs
         if exc is not None:
             span.record_exception(exc)
             outcome: dict[str, AttributeValue] = {ERROR_TYPE: _error_type(exc)}
@@ -263,13 +264,10 @@ def _finished(exchange: Exchange) -> None:
                 outcome[HTTP_RESPONSE_STATUS_CODE] = status
             span.set_attributes(outcome)
             span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
-        elif status is None:
-            pass  # the client left before a response started
-        elif status >= 500:
+        elif status is not None:  # a 5xx the app answered
             span.set_attributes({HTTP_RESPONSE_STATUS_CODE: status, ERROR_TYPE: str(status)})
             span.set_status(_ERROR)
-        else:
-            span.set_attribute(HTTP_RESPONSE_STATUS_CODE, status)
+        # else: the client left before a response started
     span.end()
     context.detach(token)
 

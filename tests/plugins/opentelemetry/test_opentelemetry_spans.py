@@ -12,6 +12,7 @@ from opentelemetry.propagators.textmap import TextMapPropagator, default_getter
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, StatusCode, TraceFlags
 from starlette.testclient import TestClient
 
@@ -374,3 +375,18 @@ def test_without_an_sdk_or_a_traceparent_the_current_context_stays():
     )
     sent = TestClient(app).get("/call-on").json()
     assert sent["traceparent"] == f"00-{PARENT_TRACE}-{PARENT_SPAN}-00"
+
+
+def test_unsampled_requests_record_nothing_but_their_context_goes_on(
+    exporter: InMemorySpanExporter,
+):
+    provider = TracerProvider(sampler=ALWAYS_OFF)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    client = TestClient(make_app(provider), raise_server_exceptions=False)
+    sent = client.get("/nested").json()["traceparent"]
+    version, trace_id, _, flags = sent.split("-")
+    assert (version, int(flags, 16) & 1) == ("00", 0)  # a trace, not sampled
+    assert int(trace_id, 16) != 0
+    assert client.get("/crash").status_code == 500
+    assert client.get("/missing").status_code == 404
+    assert exporter.get_finished_spans() == ()
