@@ -23,7 +23,7 @@ from opentelemetry.semconv.attributes.url_attributes import URL_PATH, URL_SCHEME
 from opentelemetry.semconv.attributes.user_agent_attributes import USER_AGENT_ORIGINAL
 from opentelemetry.util.types import AttributeValue
 
-__all__ = ["KNOWN_METHODS", "request_attributes", "route_template"]
+__all__ = ["KNOWN_METHODS", "read_request", "request_attributes", "route_template"]
 
 #: The methods the conventions name; any other is reported as ``_OTHER``.
 KNOWN_METHODS = frozenset(
@@ -32,6 +32,7 @@ KNOWN_METHODS = frozenset(
 
 _CONVERTOR = re.compile(r"\{([^}:]+):[^}]+\}")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_NO_FIELDS: frozenset[bytes] = frozenset()
 
 
 def route_template(path: str) -> str:
@@ -41,6 +42,17 @@ def route_template(path: str) -> str:
 
 def request_attributes(scope: Any, route: str) -> dict[str, AttributeValue]:
     """The attributes known when the request starts (samplers see them)."""
+    return read_request(scope, route, _NO_FIELDS)[0]
+
+
+def read_request(
+    scope: Any, route: str, propagation: frozenset[bytes]
+) -> tuple[dict[str, AttributeValue], bool]:
+    """The request's attributes, and whether it carries one of the ``propagation`` headers.
+
+    Per request, one pass over the headers for both (the parent is extracted only when
+    a propagation header came, see :mod:`pegboard_opentelemetry.plugin`).
+    """
     method = scope["method"]
     known = method in KNOWN_METHODS
     scheme = scope.get("scheme", "http")
@@ -60,22 +72,25 @@ def request_attributes(scope: Any, route: str) -> dict[str, AttributeValue]:
         attributes[CLIENT_ADDRESS] = client[0]
         attributes[CLIENT_PORT] = client[1]
     host = None
+    carried = False
     for name, value in scope["headers"]:
         if name == b"host":
             host = value
         elif name == b"user-agent":
             attributes[USER_AGENT_ORIGINAL] = value.decode("latin-1")
+        elif name in propagation:
+            carried = True
     if host:
         address, port = _host(host, scheme)
     elif scope.get("server"):
         address, port = str(scope["server"][0]), scope["server"][1]
     else:
-        return attributes
+        return attributes, carried
     if address:
         attributes[SERVER_ADDRESS] = address
         if port is not None:
             attributes[SERVER_PORT] = port
-    return attributes
+    return attributes, carried
 
 
 @functools.lru_cache(maxsize=256)  # clients send a few Host values, over and over

@@ -9,14 +9,16 @@ the client was sent.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import Token
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.context import Context
-from opentelemetry.propagators.textmap import Getter
+from opentelemetry.propagators.textmap import Getter, TextMapPropagator
 from opentelemetry.semconv.attributes.error_attributes import ERROR_TYPE
 from opentelemetry.semconv.attributes.http_attributes import HTTP_RESPONSE_STATUS_CODE
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentelemetry.util.types import AttributeValue
 
 from pegboard import (
     App,
@@ -30,7 +32,7 @@ from pegboard import (
     RouteOption,
     hookimpl,
 )
-from pegboard_opentelemetry.attributes import KNOWN_METHODS, request_attributes, route_template
+from pegboard_opentelemetry.attributes import KNOWN_METHODS, read_request, route_template
 from pegboard_opentelemetry.provider import provider_from_environment
 
 __all__ = ["OpenTelemetryPlugin", "tracing"]
@@ -46,50 +48,75 @@ _RawHeaders = list[tuple[bytes, bytes]]
 class _ScopeGetter(Getter[_RawHeaders]):
     """Reads propagation headers (``traceparent``, ...) from an ASGI scope's list."""
 
+    def __init__(self) -> None:
+        self._names: dict[str, bytes] = {}  # the propagators' few keys, encoded once
+
     def get(self, carrier: _RawHeaders, key: str) -> list[str] | None:
-        name = key.lower().encode("latin-1")
-        values = [value.decode("latin-1") for field, value in carrier if field == name]
-        return values or None
+        name = self._names.get(key)
+        if name is None:
+            name = self._names[key] = key.lower().encode("latin-1")
+        values = None
+        for field, value in carrier:  # a loop, not a comprehension: called 3 times a request
+            if field == name:
+                if values is None:
+                    values = [value.decode("latin-1")]
+                else:
+                    values.append(value.decode("latin-1"))
+        return values
 
     def keys(self, carrier: _RawHeaders) -> list[str]:
         return [field.decode("latin-1") for field, _ in carrier]
 
 
-class _Parents:
-    """The parent context of a request: extracted only if a propagation header came.
+class _Propagation:
+    """The global propagator and the request headers it reads (its ``fields``).
 
-    Most of a request's cost of extraction is the propagators' own machinery, so it is
-    skipped for requests carrying none of the headers the global propagator reads
-    (its ``fields``, looked up again whenever another propagator is installed).
+    Extracting a parent is most of the cost of reading one, so it is done only for
+    requests that carry one of these headers. The fields are looked up again only when
+    another propagator is installed.
     """
 
     __slots__ = ("fields", "textmap")
 
     def __init__(self) -> None:
-        self.textmap: object = None
+        self.textmap: TextMapPropagator | None = None
         self.fields: frozenset[bytes] = frozenset()
 
-    def __call__(self, headers: _RawHeaders) -> Context:
-        textmap = propagate.get_global_textmap()
-        if textmap is not self.textmap:
-            self.fields = frozenset(f.lower().encode("latin-1") for f in textmap.fields)
-            self.textmap = textmap
-        fields = self.fields
-        for field, _ in headers:
-            if field in fields:
-                return textmap.extract(headers, getter=_GETTER)
-        return Context()
+    def follow(self, textmap: TextMapPropagator) -> None:
+        """Read the fields of ``textmap``, the global propagator since the last request."""
+        self.fields = frozenset(f.lower().encode("latin-1") for f in textmap.fields)
+        self.textmap = textmap
+
+
+class _GlobalTracer:
+    """The plugin's tracer from the global provider; None while that records nothing.
+
+    Looked up per request (one call): an app may install its provider after startup.
+    """
+
+    __slots__ = ("provider", "tracer")
+
+    def __init__(self) -> None:
+        self.provider: trace.TracerProvider | None = None
+        self.tracer: trace.Tracer | None = None
+
+    def __call__(self) -> trace.Tracer | None:
+        provider = trace.get_tracer_provider()
+        if provider is not self.provider:
+            self.tracer = None if isinstance(provider, _NO_SDK) else _tracer(provider)
+            self.provider = provider
+        return self.tracer
 
 
 _GETTER = _ScopeGetter()
 
 #: The API's providers when no SDK is installed: their spans record nothing.
 _NO_SDK = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
+_ERROR = Status(StatusCode.ERROR)
 
 
-def _records() -> bool:
-    """Whether the global provider may record spans (an SDK, or another vendor's)."""
-    return not isinstance(trace.get_tracer_provider(), _NO_SDK)
+def _tracer(provider: trace.TracerProvider) -> trace.Tracer:
+    return provider.get_tracer("pegboard_opentelemetry", _VERSION)
 
 
 def _error_type(exc: BaseException) -> str:
@@ -111,10 +138,9 @@ class OpenTelemetryPlugin:
     ) -> None:
         self.tracer_provider = tracer_provider
         self.response_traceparent = response_traceparent
-        # A ProxyTracer without a provider: it follows the global provider once set.
-        self.tracer = trace.get_tracer(
-            "pegboard_opentelemetry", _VERSION, tracer_provider=tracer_provider
-        )
+        # Decided once for a provider given here; the global one is looked up per request.
+        self._global = _GlobalTracer()
+        self._propagation = _Propagation()
         self._installed: trace.TracerProvider | None = None
         self.plugin_info = PluginInfo(
             name="opentelemetry",
@@ -157,53 +183,93 @@ class OpenTelemetryPlugin:
         return self._observer(route)
 
     def _observer(self, route: RouteInfo) -> RouteObserver:
+        """The route's observer (build time): span names and the tracer decided here."""
         template = route_template(route.path)
         names = {m: f"{m} {template}" for m in KNOWN_METHODS}
         other = f"HTTP {template}"
-        tracer = self.tracer
-        parent_of = _Parents()
+        propagation = self._propagation
         provider = self.tracer_provider
-        # An explicit provider decides once; the global one may be installed later.
-        fixed = None if provider is None else not isinstance(provider, _NO_SDK)
+        follow = provider is None or isinstance(provider, trace.ProxyTracerProvider)
+        global_tracer = self._global
+        fixed = None
+        if provider is not None and not isinstance(provider, _NO_SDK):
+            fixed = _tracer(provider)
 
-        def started(request: Request) -> tuple[trace.Span, object]:
+        def started(request: Request) -> _State | None:
+            """Per request: the span started and made current (or only the caller's context)."""
             scope = request.scope
-            parent = parent_of(scope["headers"])
-            recorded = _records() if fixed is None else fixed
+            tracer = global_tracer() if follow else fixed
+            textmap = propagate.get_global_textmap()
+            if textmap is not propagation.textmap:
+                propagation.follow(textmap)
+            if tracer is None:
+                # No SDK: nothing is recorded, but a caller's context goes on to the
+                # handler's outgoing calls. Without one, the current context stays.
+                if not _carries(scope["headers"], propagation.fields):
+                    return None
+                parent = textmap.extract(scope["headers"], getter=_GETTER)
+                return trace.get_current_span(parent), context.attach(parent)
+            attributes, carried = read_request(scope, template, propagation.fields)
+            if carried:
+                parent = textmap.extract(scope["headers"], getter=_GETTER)
+            else:
+                parent = context.get_current()
             span = tracer.start_span(
                 names.get(scope["method"], other),
                 context=parent,
                 kind=SpanKind.SERVER,
-                # The API's no-op spans drop attributes: not read for them.
-                attributes=request_attributes(scope, template) if recorded else None,
+                attributes=attributes,  # given at the start, so that samplers see them
             )
-            # Current even when not recorded: the caller's trace goes on in outgoing calls.
             return span, context.attach(trace.set_span_in_context(span, parent))
 
-        def finished(exchange: Exchange) -> None:
-            span, token = exchange.state
-            status = exchange.status_code
-            if status is not None:
-                span.set_attribute(HTTP_RESPONSE_STATUS_CODE, status)
-            exc = exchange.exception
-            if exc is not None:
-                span.record_exception(exc)
-                span.set_attribute(ERROR_TYPE, _error_type(exc))
-                span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
-            elif status is not None and status >= 500:
-                span.set_attribute(ERROR_TYPE, str(status))
-                span.set_status(Status(StatusCode.ERROR))
-            span.end()
-            context.detach(token)
-
-        def traceparent(state: tuple[trace.Span, object]) -> Iterable[tuple[bytes, bytes]]:
+        def traceparent(state: _State | None) -> Iterable[tuple[bytes, bytes]]:
+            if state is None:
+                return ()
             carrier: dict[str, str] = {}
             _TRACEPARENT.inject(carrier, trace.set_span_in_context(state[0]))
             value = carrier.get("traceparent")
-            return [(b"traceparent", value.encode("latin-1"))] if value else []
+            return [(b"traceparent", value.encode("latin-1"))] if value else ()
 
         headers = traceparent if self.response_traceparent else None
-        return RouteObserver(finished, started=started, response_headers=headers)
+        return RouteObserver(_finished, started=started, response_headers=headers)
+
+
+#: A request's span (or, without an SDK, the caller's) and the token that detaches it.
+_State = tuple[trace.Span, Token[Context]]
+
+
+def _carries(headers: _RawHeaders, fields: frozenset[bytes]) -> bool:
+    """Whether any of ``headers`` is one of the propagator's ``fields`` (per request)."""
+    for name, _ in headers:  # noqa: SIM110 (any() over a generator costs more)
+        if name in fields:
+            return True
+    return False
+
+
+def _finished(exchange: Exchange) -> None:
+    """Per request: the status the client was sent on the span, which ends."""
+    state: _State | None = exchange.state
+    if state is None:
+        return
+    span, token = state
+    status = exchange.status_code
+    exc = exchange.exception
+    if exc is None and status is not None and status < 500:
+        span.set_attribute(HTTP_RESPONSE_STATUS_CODE, status)  # a no-op if not recording
+    elif span.is_recording():  # the rest is work only a recorded span needs
+        if exc is not None:
+            span.record_exception(exc)
+            outcome: dict[str, AttributeValue] = {ERROR_TYPE: _error_type(exc)}
+            if status is not None:
+                outcome[HTTP_RESPONSE_STATUS_CODE] = status
+            span.set_attributes(outcome)
+            span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+        elif status is not None:  # a 5xx the app answered
+            span.set_attributes({HTTP_RESPONSE_STATUS_CODE: status, ERROR_TYPE: str(status)})
+            span.set_status(_ERROR)
+        # else: the client left before a response started
+    span.end()
+    context.detach(token)
 
 
 def tracing(

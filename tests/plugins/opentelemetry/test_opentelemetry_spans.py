@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from opentelemetry import propagate, trace
+from opentelemetry import context, propagate, trace
 from opentelemetry.context import Context
 from opentelemetry.propagators.textmap import TextMapPropagator, default_getter
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, StatusCode, TraceFlags
 from starlette.testclient import TestClient
 
@@ -114,6 +115,16 @@ def test_an_incoming_traceparent_becomes_the_parent(
     assert span.parent.is_remote
 
 
+def test_repeated_propagation_headers_are_all_read(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+):
+    client = TestClient(make_app(provider))
+    traceparent = f"00-{PARENT_TRACE}-{PARENT_SPAN}-01"
+    headers = [("traceparent", traceparent), ("tracestate", "a=1"), ("tracestate", "b=2")]
+    client.get("/items/1", headers=headers)
+    assert dict(only(exporter).context.trace_state) == {"a": "1", "b": "2"}
+
+
 def test_the_span_is_current_in_the_handler_and_propagates_out(
     provider: TracerProvider, exporter: InMemorySpanExporter
 ):
@@ -126,6 +137,39 @@ def test_the_span_is_current_in_the_handler_and_propagates_out(
     version, _, flags = sent["traceparent"].partition(f"-{ids}-")
     assert (version, int(flags, 16) & 1) == ("00", 1)  # this span, sampled
     assert trace.get_current_span() is trace.INVALID_SPAN  # detached afterwards
+
+
+class _OuterContext:
+    """ASGI middleware making ``make()``'s context current around the app, as an outer
+    instrumentation (or the app's own middleware) may."""
+
+    def __init__(self, app: Any, make: Any) -> None:
+        self.app = app
+        self.make = make
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        token = context.attach(self.make())
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            context.detach(token)
+
+
+def test_without_a_traceparent_the_current_context_is_the_parent(
+    provider: TracerProvider, exporter: InMemorySpanExporter
+):
+    app = make_app(provider)
+    outer = provider.get_tracer("middleware").start_span("outer")
+    app.add_middleware(_OuterContext, make=lambda: trace.set_span_in_context(outer))
+    client = TestClient(app)
+    client.get("/items/1")
+    span = only(exporter)
+    assert span.parent.span_id == outer.get_span_context().span_id
+    assert span.context.trace_id == outer.get_span_context().trace_id
+    exporter.clear()
+    # A caller's traceparent still decides: the request continues the caller's trace.
+    client.get("/items/1", headers={"traceparent": f"00-{PARENT_TRACE}-{PARENT_SPAN}-01"})
+    assert f"{only(exporter).parent.span_id:016x}" == PARENT_SPAN
 
 
 def test_sync_handlers_see_the_span_in_the_thread_pool(
@@ -313,3 +357,36 @@ def test_without_an_sdk_the_callers_trace_still_goes_on():
     assert response.status_code == 200
     assert response.json()["traceparent"] == traceparent
     assert TestClient(app).get("/call-on").json() == {}
+
+
+def test_without_an_sdk_or_a_traceparent_the_current_context_stays():
+    # Nothing is attached: what an outer middleware made current reaches the handler.
+    app = App(plugins=[tracing(tracer_provider=trace.NoOpTracerProvider())])
+    outer = SpanContext(int(PARENT_TRACE, 16), int(PARENT_SPAN, 16), is_remote=True)
+
+    @app.get("/call-on")
+    async def call_on() -> dict[str, str]:
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        return carrier
+
+    app.add_middleware(
+        _OuterContext, make=lambda: trace.set_span_in_context(NonRecordingSpan(outer))
+    )
+    sent = TestClient(app).get("/call-on").json()
+    assert sent["traceparent"] == f"00-{PARENT_TRACE}-{PARENT_SPAN}-00"
+
+
+def test_unsampled_requests_record_nothing_but_their_context_goes_on(
+    exporter: InMemorySpanExporter,
+):
+    provider = TracerProvider(sampler=ALWAYS_OFF)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    client = TestClient(make_app(provider), raise_server_exceptions=False)
+    sent = client.get("/nested").json()["traceparent"]
+    version, trace_id, _, flags = sent.split("-")
+    assert (version, int(flags, 16) & 1) == ("00", 0)  # a trace, not sampled
+    assert int(trace_id, 16) != 0
+    assert client.get("/crash").status_code == 500
+    assert client.get("/missing").status_code == 404
+    assert exporter.get_finished_spans() == ()
