@@ -229,6 +229,52 @@ def _ignore(value: object) -> None:
     return None
 
 
+def _sdk_span_only() -> Any:
+    """The SDK's share of a traced request alone: the opentelemetry plugin's floor.
+
+    An observer making the span the plugin makes (same provider setup, name, kind and
+    attributes, these given as a constant), current while the route runs and ended
+    with the status, with none of the plugin's own work (reading the request, the
+    parent, the provider).
+    """
+    from opentelemetry import context, trace
+    from opentelemetry.context import Context
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+    from opentelemetry.trace import SpanKind
+
+    from benchmarks.inprocess import make_scope
+    from pegboard_opentelemetry.attributes import request_attributes
+
+    provider = TracerProvider(sampler=ParentBased(TraceIdRatioBased(1.0)))
+    provider.add_span_processor(BatchSpanProcessor(_DroppingExporter()))  # type: ignore[arg-type]
+    tracer = provider.get_tracer("benchmarks.sdk_span_only")
+    attributes = request_attributes(make_scope(PLAIN), "/plain")
+    root = Context()
+
+    def started(request: object) -> Any:
+        span = tracer.start_span(
+            "GET /plain", context=root, kind=SpanKind.SERVER, attributes=attributes
+        )
+        return span, context.attach(trace.set_span_in_context(span, root))
+
+    def finished(exchange: Any) -> None:
+        span, token = exchange.state
+        span.set_attribute("http.response.status_code", exchange.status_code)
+        span.end()
+        context.detach(token)
+
+    class SpanOnly:
+        plugin_info = PluginInfo(name="sdk_span_only")
+
+        @hookimpl
+        def pegboard_route_observer(self, app: App, route: RouteInfo) -> RouteObserver:
+            return RouteObserver(finished, started=started)
+
+    return plain_app([SpanOnly()])
+
+
 @dataclass(frozen=True)
 class Variant:
     """One app to time: how to build it, and the lowest ratio to ``core`` it may reach."""
@@ -242,6 +288,9 @@ VARIANTS: dict[str, Variant] = {
     BASELINE: Variant(_core, note="App() without plugins"),
     "idle_observer": Variant(
         lambda: plain_app([_IdleObserver()]), note="an observer doing nothing: the core's cost"
+    ),
+    "sdk_span_only": Variant(
+        _sdk_span_only, note="only the SDK's span, as opentelemetry makes it: that plugin's floor"
     ),
     "prometheus": Variant(_prometheus(), floor=0.8, note="prometheus(), route measured"),
     "prometheus_opted_out": Variant(

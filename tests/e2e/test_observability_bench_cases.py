@@ -17,6 +17,7 @@ CASES = [
     "opentelemetry_sampled_10",
     "opentelemetry_no_sdk",
     "opentelemetry_opted_out",
+    "sdk_span_only",
     "starlette_otel_middleware",
     "logging",
     "logging_opted_out",
