@@ -1,9 +1,12 @@
 """The plugin object: a span around every exchange of the routes it traces.
 
 Everything is decided per route while the app is built (the template, the span names,
-whether the route is traced at all); per request the observer extracts the parent
-context, starts the span, makes it current for the route, and ends it with the status
-the client was sent.
+whether the route is traced at all, the tracer of a provider given to it); per request
+the observer reads the request's attributes and looks for propagation headers in one
+pass, takes the caller's context as the parent if one came (else the current one),
+starts the span, makes it current for the route, and ends it with the status the
+client was sent. Without an SDK it only carries a caller's context, if any, to the
+route.
 """
 
 from __future__ import annotations
