@@ -119,6 +119,17 @@ def _opentelemetry_no_sdk() -> Any:
     return plain_app([tracing(tracer_provider=NoOpTracerProvider())])
 
 
+def _opentelemetry_no_provider() -> Any:
+    """tracing() in a process where no provider is installed: the API's global proxy.
+
+    What an app gets without configuring an SDK (nor ``OTEL_TRACES_EXPORTER``); no other
+    variant installs a global provider, so it stays so for the whole run.
+    """
+    from pegboard_opentelemetry import tracing
+
+    return plain_app([tracing()])
+
+
 def _starlette_opentelemetry() -> Any:
     """Starlette's own OpenTelemetryMiddleware on the core app: the yardstick."""
     from opentelemetry.sdk.trace import TracerProvider
@@ -304,6 +315,9 @@ VARIANTS: dict[str, Variant] = {
     ),
     "opentelemetry_no_sdk": Variant(
         _opentelemetry_no_sdk, note="tracing() with a no-op provider (no SDK configured)"
+    ),
+    "opentelemetry_no_provider": Variant(
+        _opentelemetry_no_provider, note="tracing(), no provider installed anywhere"
     ),
     "opentelemetry_opted_out": Variant(
         _opentelemetry(tracing=False), floor=0.9, note="tracing(), route tracing=False"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextvars import Token
+from time import monotonic
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.context import Context
@@ -94,21 +95,34 @@ class _Propagation:
 class _GlobalTracer:
     """The plugin's tracer from the global provider; None while that records nothing.
 
-    Looked up per request (one call): an app may install its provider after startup.
+    Looked up per request, since an app may install its provider after startup. While
+    none is installed the lookup is repeated at most once every :data:`_LOOK_AGAIN`
+    seconds: the API's answer then costs more than the rest of the plugin's request
+    (it reads ``os.environ`` each time), and providers are installed once, up front.
     """
 
-    __slots__ = ("provider", "tracer")
+    __slots__ = ("next_look", "provider", "tracer")
 
     def __init__(self) -> None:
         self.provider: trace.TracerProvider | None = None
         self.tracer: trace.Tracer | None = None
+        self.next_look = 0.0
 
     def __call__(self) -> trace.Tracer | None:
+        if self.tracer is None:
+            now = monotonic()
+            if now < self.next_look:
+                return None
+            self.next_look = now + _LOOK_AGAIN
         provider = trace.get_tracer_provider()
         if provider is not self.provider:
             self.tracer = None if isinstance(provider, _NO_SDK) else _tracer(provider)
             self.provider = provider
         return self.tracer
+
+
+#: Seconds between two looks for a global provider while none is installed.
+_LOOK_AGAIN = 1.0
 
 
 _GETTER = _ScopeGetter()

@@ -16,6 +16,7 @@ CASES = [
     "opentelemetry",
     "opentelemetry_sampled_10",
     "opentelemetry_no_sdk",
+    "opentelemetry_no_provider",
     "opentelemetry_opted_out",
     "sdk_span_only",
     "starlette_otel_middleware",
