@@ -3,7 +3,9 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
+import os
+import warnings
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -25,3 +27,22 @@ def lines() -> Iterator[Lines]:
     yield Lines()
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+def in_child(report: Callable[[], str]) -> str:
+    """What ``report()`` returns in a forked child process (a worker forked from the app)."""
+    read, write = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads about
+        child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            os.write(write, report().encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    _, status = os.waitpid(child, 0)
+    with os.fdopen(read, "rb") as pipe:
+        text = pipe.read().decode()
+    assert status == 0
+    return f"{child} {text}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,7 +16,7 @@ from pegboard_logging import records, request_logging
 from pegboard_logging.context import install_record_factory, request_id
 from pegboard_logging.records import AccessRecords
 
-from .conftest import Lines
+from .conftest import Lines, in_child
 
 EXTRA = ("method", "status")
 MOMENT = {"created", "msecs", "relativeCreated"}
@@ -135,17 +134,10 @@ def test_the_apps_handlers_and_filters_get_the_access_records(lines: Lines):
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
 def test_a_forked_worker_logs_its_own_process_id(factory: None):
     made = AccessRecords(logging.getLogger("test.fork"), logging.INFO, "access log", EXTRA)
-    read, write = os.pipe()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads about
-        child = os.fork()
-    if child == 0:  # pragma: no cover - the child reports through the pipe
+
+    def report() -> str:
         record = made.make("GET /x 200", "rid", {"method": "GET", "status": 200})
-        os.write(write, f"{os.getpid()} {record.process}".encode())
-        os._exit(0)
-    os.close(write)
-    _, status = os.waitpid(child, 0)
-    reported = os.read(read, 100).decode().split()
-    os.close(read)
-    assert status == 0
-    assert reported[0] == reported[1] == str(child)
+        return f"{os.getpid()} {record.process}"
+
+    child, seen, logged = in_child(report).split()
+    assert child == seen == logged

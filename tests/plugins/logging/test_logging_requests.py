@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from typing import Any
 
@@ -10,9 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from pegboard import ACCESS_LOG, App, HTTPException, PlainTextResponse, Request, Router
-from pegboard_logging import current_request_id, request_logging
+from pegboard_logging import RequestIds, current_request_id, request_logging
 
-from .conftest import Lines
+from .conftest import Lines, in_child
 
 HEX_ID = re.compile(r"[0-9a-f]{32}")
 shop = logging.getLogger("shop")
@@ -233,3 +234,14 @@ def test_configuring_again_replaces_the_handler(lines: Lines):
     make_app(lines)
     named = [h for h in logging.getLogger().handlers if h.get_name() == "pegboard_logging"]
     assert len(named) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_forked_workers_make_ids_of_their_own():
+    ids = RequestIds.create("X-Request-ID", trust_incoming=False)
+    scope: dict[str, Any] = {"type": "http", "headers": [], "client": None}
+    ids.for_scope(scope)  # the generator is in use before the fork
+    _, theirs = in_child(lambda: ids.for_scope(scope)).split()
+    ours = ids.for_scope(scope)
+    assert HEX_ID.fullmatch(theirs)
+    assert theirs != ours
