@@ -5,8 +5,8 @@ an id, taken from a trusted ``X-Request-ID`` header or generated, echoed in the
 response, and attached to every log line written while the request runs, whichever
 logger writes it. Each request ends with one access-log line (method, route
 template, status, duration, client, request id); an unhandled error is logged once,
-with its traceback. Built on the standard library's :mod:`logging` and
-``python-json-logger``'s formatter (see docs/plugins/logging.md for why).
+with its traceback. Built on the standard library's :mod:`logging`, the lines
+encoded by ``python-json-logger`` (see docs/plugins/logging.md for why).
 """
 
 from pegboard_logging.context import current_request_id, request_id

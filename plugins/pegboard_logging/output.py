@@ -66,8 +66,8 @@ class JsonLines(logging.Formatter):
     exceptions, enums and the like when orjson is installed, else (and for what orjson
     refuses, such as ints over 64 bits or keys that are not strings) with its
     standard-library encoder. The object itself is built here, for the one fixed field
-    set, which the library's general formatter (renames, defaults, static fields
-    looked up per field) takes four times as long to do; the output is the same.
+    set: the library's general formatter (renames, defaults and static fields looked
+    up per field) takes twice as long per line, for the same output.
     """
 
     def __init__(self) -> None:
