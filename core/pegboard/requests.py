@@ -8,16 +8,20 @@ the parser's recursion) raises :class:`InvalidJSONBody`: an
 ``detail``) that is also a :class:`json.JSONDecodeError` (so code written for
 Starlette, ``except json.JSONDecodeError`` or ``except ValueError``, still works).
 
-Two reads are also quicker than Starlette's, with the same results: ``query_params``
-skips ``urllib.parse`` when nothing needs decoding (:mod:`pegboard.parsing`), and
-``body()`` takes a body that arrives in one ASGI message (or whose first message
-holds all of its Content-Length) as it is, without going through the ``stream()``
-generator (others still do).
+Three reads are also quicker than Starlette's, with the same results:
+``query_params`` skips ``urllib.parse`` when nothing needs decoding
+(:mod:`pegboard.parsing`); ``body()`` takes a body that arrives in one ASGI message
+(or whose first message holds all of its Content-Length) as it is, without going
+through the ``stream()`` generator; and ``stream()`` (which ``form()`` reads) ends
+once the declared Content-Length has arrived. Some servers (granian) end every body
+with one more, empty message, and waiting for it costs each request a round trip
+through the event loop.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from typing import Any
 
@@ -80,8 +84,7 @@ class Request(_starlette.Request):
         kind = message["type"]
         if kind == "http.request":
             body: bytes = message.get("body", b"")
-            # Complete without more_body too once the declared length is there: some
-            # servers (granian) end every body with one more, empty message.
+            # Complete without more_body too once the declared length is there.
             if not message.get("more_body", False) or len(body) == declared_length(self.scope):
                 self._stream_consumed = True
                 self._body = body
@@ -89,13 +92,41 @@ class Request(_starlette.Request):
         if kind == "http.disconnect":
             self._is_disconnected = True
             raise _starlette.ClientDisconnect()
-        # The first of several chunks: stream() reads the rest.
+        # The first of several chunks: read the rest.
         chunks = [message.get("body", b"")] if kind == "http.request" else []
-        async with aclosing(self.stream()) as stream:
-            async for chunk in stream:
+        async with aclosing(self._chunks(len(chunks[0]) if chunks else 0)) as rest:
+            async for chunk in rest:
                 chunks.append(chunk)
         self._body = b"".join(chunks)
         return self._body
+
+    def stream(self) -> AsyncGenerator[bytes, None]:
+        """The body's chunks as they arrive, then ``b""`` (see Starlette's ``stream``)."""
+        return self._chunks(0)
+
+    async def _chunks(self, received: int) -> AsyncGenerator[bytes, None]:
+        """The body's chunks after the first ``received`` bytes, until it is complete:
+        its last message, or as many bytes as its Content-Length declares."""
+        if hasattr(self, "_body"):
+            yield self._body
+            yield b""
+            return
+        if self._stream_consumed:
+            raise RuntimeError("Stream consumed")
+        declared = declared_length(self.scope)
+        while not self._stream_consumed:
+            message = await self._receive()
+            if message["type"] == "http.request":
+                body: bytes = message.get("body", b"")
+                received += len(body)
+                if not message.get("more_body", False) or received == declared:
+                    self._stream_consumed = True
+                if body:
+                    yield body
+            elif message["type"] == "http.disconnect":
+                self._is_disconnected = True
+                raise _starlette.ClientDisconnect()
+        yield b""
 
     async def json(self) -> Any:
         """The body parsed as JSON; :class:`InvalidJSONBody` (a 400) if it is not JSON."""

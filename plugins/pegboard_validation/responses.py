@@ -155,6 +155,14 @@ def response_encoder(route: RouteInfo, registry: SchemaRegistry) -> Encoder | No
         "exclude_defaults": exclude_flags[1],
         "exclude_none": exclude_flags[2],
     }
+    # Only what differs from pydantic's defaults (None, False): each keyword costs every
+    # response time in the serializer call. by_alias stays (None defers to the model),
+    # and so does an empty include or exclude, which is not the default.
+    dump_options = {
+        k: v
+        for k, v in dump_options.items()
+        if k == "by_alias" or (v is not None and v is not False)
+    }
     validate = adapter.validator.validate_python
     label, name = route.label, getattr(model, "__name__", repr(model))
     prepare = any(exclude_flags)

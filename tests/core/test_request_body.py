@@ -112,6 +112,44 @@ def test_request_body_with_all_its_declared_bytes_is_not_waited_on():
     assert asyncio.run(run()) == b"hello"
 
 
+def test_request_stream_ends_at_the_declared_length():
+    async def streamed(messages: list[Message], length: int | None) -> tuple[list[bytes], int]:
+        receiver = Receiver(messages)
+        headers = [] if length is None else [(b"content-length", str(length).encode())]
+        request = Request(scope(headers), receiver)
+        return [c async for c in request.stream()], receiver.calls
+
+    assert asyncio.run(streamed(granian_style(b"hello"), 5)) == ([b"hello", b""], 1)
+    several = [*chunks(b"he", b"llo")[:1], *granian_style(b"llo")]
+    assert asyncio.run(streamed(several, 5)) == ([b"he", b"llo", b""], 2)
+    # Without a Content-Length, to the message that ends the body.
+    assert asyncio.run(streamed(granian_style(b"hello"), None)) == ([b"hello", b""], 2)
+
+
+def test_request_body_in_several_chunks_ends_at_the_declared_length():
+    async def run() -> tuple[bytes, int]:
+        receiver = Receiver([*chunks(b"he", b"llo")[:1], *granian_style(b"llo")])
+        request = Request(scope([(b"content-length", b"5")]), receiver)
+        return await request.body(), receiver.calls
+
+    assert asyncio.run(run()) == (b"hello", 2)
+
+
+def test_request_form_is_read_without_waiting_for_the_end_of_the_body():
+    async def run() -> tuple[dict[str, Any], int]:
+        body = b"a=1&b=two"
+        receiver = Receiver(granian_style(body))
+        headers = [
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        request = Request(scope(headers), receiver)
+        form = await request.form()
+        return dict(form), receiver.calls
+
+    assert asyncio.run(run()) == ({"a": "1", "b": "two"}, 1)
+
+
 def test_a_body_in_several_messages_is_joined():
     receiver = Receiver(chunks(b"ab", b"", b"cd"))
     assert read(context(receiver, limit=10)) == b"abcd"
