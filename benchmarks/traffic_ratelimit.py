@@ -25,8 +25,10 @@ are judged on CPU time.
 
 ``--wire`` measures the same over HTTP: one uvicorn process serving
 ``benchmarks/apps/pegboard_ratelimit.py`` (``/plain`` and ``/limited``, the same
-handler), loaded by wrk in turns; the ratio is of req/s, median of same-repeat
-ratios. That is the cost a client sees, server and HTTP parsing included.
+handler; ``/page`` and ``/page-limited``, the 4 KB handler), loaded by wrk in turns
+(:mod:`benchmarks.wire_routes`); the ratios are of time per request (from req/s) and
+of the server's CPU time per request, medians of same-repeat ratios. That is the cost
+a client sees, server and HTTP parsing included.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from typing import Any
 
 from benchmarks.cases import get
 from benchmarks.inprocess import ASGIApp, Exchange, lifespan, make_scope
-from benchmarks.server import Server, exit_on_sigterm, free_port, redis_server
+from benchmarks.server import exit_on_sigterm, redis_server
 
 #: The most the option may cost, as time per request relative to ``core``. (The
 #: ``ratelimit_off`` row is compiled exactly like ``core``: its ratio is the noise.)
@@ -184,33 +186,21 @@ def run(settings: Settings) -> dict[str, Any]:
 
 
 def measure_wire(duration: float = 2.0, repeats: int = 5) -> dict[str, Any]:
-    """req/s of ``/plain`` and ``/limited`` on one uvicorn server, by wrk, in turns."""
-    from benchmarks.serve import command
-    from benchmarks.wire import ROOT, server_env
-    from benchmarks.wrk import run_wrk
+    """``/limited`` against ``/plain`` and the 4 KB page pair, on one uvicorn server."""
+    from benchmarks.wire_routes import measure_routes
 
-    port = free_port()
-    argv = command("benchmarks.apps.pegboard_ratelimit", port)
-    cases = {"plain": get("plain", "/plain"), "limited": get("limited", "/limited")}
-    rps: dict[str, list[float]] = {name: [] for name in cases}
-    with Server(argv, port, name="ratelimit app [uvicorn]", cwd=ROOT, env=server_env()) as server:
-        for case in cases.values():  # warm-up
-            run_wrk(server.url(case.target), [case], duration=1.0)
-        order = list(cases)
-        for rep in range(repeats):
-            for name in order[rep % 2 :] + order[: rep % 2]:
-                case = cases[name]
-                result = run_wrk(server.url(case.target), [case], duration=duration)
-                if result.status_errors or result.socket_errors:
-                    raise RuntimeError(f"{name}: errors under load: {result}")
-                rps[name].append(result.rps)
-    ratios = [p / lim for p, lim in zip(rps["plain"], rps["limited"], strict=True)]
-    return {
-        "settings": {"duration": duration, "repeats": repeats},
-        "rps": {name: statistics.median(values) for name, values in rps.items()},
-        "time_ratio": statistics.median(ratios),
-        "ratios": ratios,
-    }
+    return measure_routes(
+        "benchmarks.apps.pegboard_ratelimit",
+        {
+            "plain": ("/plain", ()),
+            "limited": ("/limited", ()),
+            "page": ("/page", ()),
+            "page_limited": ("/page-limited", ()),
+        },
+        {"limited": "plain", "page_limited": "page"},
+        duration=duration,
+        repeats=repeats,
+    )
 
 
 def table(result: dict[str, Any]) -> str:
@@ -244,12 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         result["wire"] = measure_wire(args.wire_duration, max(3, args.repeats // 2))
     print(json.dumps(result, indent=2) if args.json else table(result))
     if "wire" in result and not args.json:
-        wire = result["wire"]
-        print(
-            f"\nover the wire (uvicorn, wrk): /plain {wire['rps']['plain']:,.0f} req/s, "
-            f"/limited {wire['rps']['limited']:,.0f} req/s: time per request "
-            f"{wire['time_ratio']:.3f}x"
-        )
+        from benchmarks.wire_routes import table as wire_table
+
+        print("\nOver the wire (uvicorn, one worker; wrk in turns):\n")
+        print(wire_table(result["wire"]))
     missed = [t for t in result["targets"] if not t["met"]]
     for t in result["targets"]:
         print(

@@ -188,7 +188,7 @@ class CacheMiddleware:
                 {
                     "type": "http.response.start",
                     "status": entry.status,
-                    "headers": [*entry.headers, (b"age", _AGES[age] if age < 4096 else _age(age))],
+                    "headers": [*entry.headers, _AGES[age] if 0 <= age < 4096 else _age(age)],
                 }
             )
             await send(
@@ -251,13 +251,12 @@ class CacheMiddleware:
         await send({"type": "http.response.body", "body": _SERVICE_UNAVAILABLE})
 
 
-def _age(age: int) -> bytes:
-    return str(age).encode() if age > 0 else b"0"
+def _age(age: int) -> tuple[bytes, bytes]:
+    return (b"age", str(age).encode() if age > 0 else b"0")
 
 
-# Age values, encoded once: a hit sends one of them (a clock set back: -1 is "0").
+# Age fields, made once: a hit sends one of them.
 _AGES = [_age(n) for n in range(4096)]
-_AGES.append(b"0")
 _now = time.time
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 
 from starlette.types import Scope
 
-__all__ = ["address_key", "parse_networks"]
+__all__ = ["address_key", "parse_networks", "peer_address"]
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -31,6 +31,13 @@ def parse_networks(proxies: Iterable[str]) -> tuple[Network, ...]:
     return tuple(networks)
 
 
+def peer_address(scope: Scope) -> str:
+    """The address of the peer that connected: what a client cannot forge."""
+    client = scope.get("client")
+    found: str = client[0] if client else UNKNOWN
+    return found
+
+
 def address_key(
     trusted: tuple[Network, ...], header: str = "x-forwarded-for"
 ) -> Callable[[Scope], str]:
@@ -43,13 +50,7 @@ def address_key(
     never believed.
     """
     if not trusted:
-
-        def peer(scope: Scope) -> str:
-            client = scope.get("client")
-            found: str = client[0] if client else UNKNOWN
-            return found
-
-        return peer
+        return peer_address
 
     name = header.lower().encode("latin-1")
 

@@ -27,4 +27,4 @@ def test_each_variant_answers_as_named() -> None:
     assert "gzip" not in measured["results"]["tiny"]["compressed (gzip)"]["answer"]
     report = traffic_caching.report(measured)
     assert "| cache hit (memory) |" in report
-    assert "Target (cache hit >= 0.87x plain)" in report
+    assert "Target (cache hit >= 0.87x plain, CPU)" in report

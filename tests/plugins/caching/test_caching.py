@@ -105,6 +105,18 @@ def test_a_second_request_is_served_from_the_cache(client: TestClient, calls: Co
     assert first.headers["etag"] == second.headers["etag"]
 
 
+@pytest.mark.parametrize(("later", "age"), [(5.2, "5"), (5000.9, "5000"), (-30.0, "0")])
+def test_age_is_the_seconds_since_the_entry_was_stored(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, later: float, age: str
+):
+    from pegboard_caching import middleware
+
+    client.get("/items")
+    now = time.time()
+    monkeypatch.setattr(middleware, "_now", lambda: now + later)  # a clock set back: 0
+    assert client.get("/items").headers["age"] == age
+
+
 def test_routes_without_the_option_are_untouched(client: TestClient, calls: Counter):
     assert client.get("/plain").json() == {"call": 1}
     response = client.get("/plain")
