@@ -406,16 +406,18 @@ def _http_endpoint(
     if not observed:
         return endpoint
 
-    if len(observers) == 1 and observers[0].response_headers is None:
+    if len(observers) == 1:
         # The usual case (one metrics plugin, say), in straight-line code.
         (observer,) = observers
         started = observer.started or _no_state
-        finished = observer.finished
+        finished, add = observer.finished, observer.response_headers
 
         async def observed_once(scope: Scope, receive: Receive, send: Send) -> None:
             ctx = RequestContext.for_scope(scope, receive, send, limit)
             request: Any = ctx.connection
             state = started(request)
+            if add is not None:
+                ctx._extra_headers = list(add(state))
             try:
                 await endpoint(scope, receive, send, ctx)
             except BaseException as exc:
