@@ -423,7 +423,8 @@ def render_markdown(results: dict[str, Any]) -> str:
             "",
             f"{server} ({how}, 1 worker) per app on 127.0.0.1; wrk with "
             f"{s['threads']} thread, {s['connections']} connections, {s['duration']:.0f} s "
-            f"per run, {s['repeats']} repeats, after {s['fixed_load']:,} warm-up responses.",
+            f"per run, {s['repeats']} repeats, after {s['fixed_load']:,} warm-up responses."
+            + _pinning(server_result.get("pinned")),
             "",
             wire_table(server_result),
         ]
@@ -552,3 +553,10 @@ def render_chart(results: dict[str, Any], path: Path) -> bool:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return True
+
+
+def _pinning(pinned: list[list[int]] | None) -> str:
+    if not pinned:
+        return " Server and wrk not pinned to CPUs."
+    server, load = pinned
+    return f" The server runs on CPU {server[0]}, wrk on CPU {load[0]} (pinned)."

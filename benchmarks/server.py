@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -33,6 +33,33 @@ HOST = "127.0.0.1"
 def exit_on_sigterm() -> None:
     """Turn SIGTERM (a CI timeout, ``kill``) into SystemExit, so servers get stopped."""
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def pinned_cpus() -> tuple[set[int], set[int]] | None:
+    """CPUs for (the server, the load generator) in a side-by-side wire run, or None.
+
+    On Linux with two or more CPUs the server gets CPU 0 and wrk CPU 1, so that they
+    never take turns on one core and a run's ratios move less with the scheduler.
+    ``PEGBOARD_BENCH_PIN=0`` turns it off.
+    """
+    if sys.platform != "linux" or os.environ.get("PEGBOARD_BENCH_PIN") == "0":
+        return None
+    available = sorted(os.sched_getaffinity(0))
+    if len(available) < 2:
+        return None
+    return {available[0]}, {available[1]}
+
+
+def in_child(cpus: set[int] | None) -> Callable[[], None] | None:
+    """A ``preexec_fn`` that pins the child (and what it starts) to ``cpus``."""
+    if cpus is None:
+        return None
+    chosen = set(cpus)
+
+    def pin() -> None:  # pragma: no cover - runs in the child
+        os.sched_setaffinity(0, chosen)
+
+    return pin
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child, Linux only
@@ -98,8 +125,10 @@ class Server:
         env: Mapping[str, str] | None = None,
         ready_timeout: float = 60.0,
         stop_timeout: float = 10.0,
+        cpus: set[int] | None = None,
     ) -> None:
         self.argv = list(argv)
+        self.cpus = cpus  # the CPUs the server runs on (None: wherever the OS likes)
         self.port = port
         self.name = name
         self.cwd = cwd
@@ -109,6 +138,11 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
         # Open for the server's lifetime (its output, for error messages); closed by stop().
         self._log = tempfile.TemporaryFile()  # noqa: SIM115
+
+    def _preexec(self) -> None:  # pragma: no cover - runs in the child
+        _die_with_parent()
+        if self.cpus is not None:
+            os.sched_setaffinity(0, self.cpus)
 
     @property
     def pid(self) -> int:
@@ -134,7 +168,7 @@ class Server:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=self._preexec if sys.platform == "linux" else None,
         )
         return self
 

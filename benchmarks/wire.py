@@ -35,7 +35,7 @@ from typing import Any
 from benchmarks.cases import Case, bench_cases, check_response, invalid_cases
 from benchmarks.inprocess import FRAMEWORKS
 from benchmarks.serve import SERVERS, command
-from benchmarks.server import HOST, Server, exit_on_sigterm, free_port
+from benchmarks.server import HOST, Server, exit_on_sigterm, free_port, pinned_cpus
 from benchmarks.stats import Runs, summarize
 from benchmarks.wrk import WrkResult, run_wrk, wrk_path
 
@@ -63,12 +63,23 @@ def server_env() -> dict[str, str]:
     return env
 
 
-def app_server(name: str, many_routes: int | None = None, server: str = "uvicorn") -> Server:
+#: (server CPUs, wrk CPUs) for the side-by-side runs: see ``pinned_cpus``.
+PINNED = pinned_cpus()
+SERVER_CPUS, LOAD_CPUS = PINNED if PINNED is not None else (None, None)
+
+
+def app_server(
+    name: str,
+    many_routes: int | None = None,
+    server: str = "uvicorn",
+    cpus: set[int] | None = None,
+) -> Server:
     port = free_port()
     module = FRAMEWORKS[name].partition(":")[0]
     label = name if many_routes is None else f"{name} ({many_routes} routes)"
     argv = command(module, port, many_routes, server)
-    return Server(argv, port, name=f"{label} [{server}]", cwd=ROOT, env=server_env())
+    name = f"{label} [{server}]"
+    return Server(argv, port, name=name, cwd=ROOT, env=server_env(), cpus=cpus)
 
 
 @contextlib.contextmanager
@@ -130,9 +141,11 @@ def measure(settings: Settings) -> dict[str, Any]:
 
     servers: dict[str, dict[bool, Server]] = {}
     for name in names:
-        servers[name] = {False: app_server(name, server=settings.server)}
+        servers[name] = {False: app_server(name, server=settings.server, cpus=SERVER_CPUS)}
         if want_routes:
-            servers[name][True] = app_server(name, settings.routes, settings.server)
+            servers[name][True] = app_server(
+                name, settings.routes, settings.server, cpus=SERVER_CPUS
+            )
     every = [s for by_kind in servers.values() for s in by_kind.values()]
     started = time.perf_counter()
     with running(every):
@@ -167,6 +180,7 @@ def measure(settings: Settings) -> dict[str, Any]:
                     total=max(1000, settings.fixed_load // 10),
                     connections=settings.connections,
                     threads=settings.threads,
+                    cpus=LOAD_CPUS,
                 )
         print("wire: fixed load done", file=sys.stderr)
 
@@ -184,6 +198,7 @@ def measure(settings: Settings) -> dict[str, Any]:
                         duration=settings.duration,
                         connections=settings.connections,
                         threads=settings.threads,
+                        cpus=LOAD_CPUS,
                     )
                     runs[case.name].setdefault(name, []).append(result.rps)
                     latency[case.name].setdefault(name, []).append(result)
@@ -201,6 +216,7 @@ def measure(settings: Settings) -> dict[str, Any]:
             row["status_errors"] = sum(r.status_errors for r in results)
     return {
         "settings": dataclasses.asdict(settings),
+        "pinned": None if PINNED is None else [sorted(c) for c in PINNED],
         "frameworks": names,
         "mismatches": [
             {"framework": f, "request": c, "problem": p} for (f, c), p in failed.items()
@@ -221,6 +237,7 @@ def _fixed_load(server: Server, cases: list[Case], settings: Settings) -> WrkRes
         total=settings.fixed_load,
         connections=settings.connections,
         threads=settings.threads,
+        cpus=LOAD_CPUS,
     )
 
 

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
+from benchmarks.server import in_child
+
 __all__ = ["HTTPRequest", "WrkResult", "WrkRun", "lua_script", "run_wrk", "wrk_path"]
 
 
@@ -191,6 +193,7 @@ class WrkRun:
         threads: int = 1,
         total: int | None = None,
         timeout: float = 10.0,
+        cpus: set[int] | None = None,
     ) -> None:
         stop_after = None if total is None else math.ceil(total / threads)
         self._script = tempfile.NamedTemporaryFile("w", suffix=".lua")  # noqa: SIM115
@@ -207,7 +210,11 @@ class WrkRun:
         self.threads = threads
         self.fixed = total is not None
         self.process = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=in_child(cpus),
         )
 
     def running(self) -> bool:
@@ -253,6 +260,7 @@ def run_wrk(
     threads: int = 1,
     total: int | None = None,
     timeout: float = 10.0,
+    cpus: set[int] | None = None,
 ) -> WrkResult:
     """Load ``base_url`` with ``requests`` for ``duration`` seconds (or until ``total``).
 
@@ -267,4 +275,5 @@ def run_wrk(
         threads=threads,
         total=total,
         timeout=timeout,
+        cpus=cpus,
     ).wait()
