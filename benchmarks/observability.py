@@ -482,7 +482,7 @@ def measure_wire(settings: Settings) -> dict[str, Any]:
     """Over the wire: each variant under uvicorn, loaded by wrk in turn."""
     from benchmarks.serve import command
     from benchmarks.server import Server, free_port
-    from benchmarks.wire import server_env
+    from benchmarks.wire import SERVER_CPUS, server_env
 
     _, skipped = build_all(_names(settings))  # which variants can be served here
     servers: dict[str, Server] = {}
@@ -491,7 +491,9 @@ def measure_wire(settings: Settings) -> dict[str, Any]:
             port = free_port()
             argv = command("benchmarks.apps.observed", port)
             env = {**server_env(), VARIANT_ENV: name}
-            servers[name] = Server(argv, port, name=f"{name} [uvicorn]", cwd=ROOT, env=env)
+            servers[name] = Server(
+                argv, port, name=f"{name} [uvicorn]", cwd=ROOT, env=env, cpus=SERVER_CPUS
+            )
     runs, cpu_runs = _load_in_turn(servers, settings, "wire")
     return {"mode": "wire (uvicorn, wrk)", "rows": _rows(runs, cpu_runs), "skipped": skipped}
 
@@ -499,7 +501,7 @@ def measure_wire(settings: Settings) -> dict[str, Any]:
 def measure_run(settings: Settings) -> dict[str, Any]:
     """Over the wire, as a user serves the app: ``pegboard run``, output to a file."""
     from benchmarks.server import Server, free_port
-    from benchmarks.wire import server_env
+    from benchmarks.wire import SERVER_CPUS, server_env
 
     servers: dict[str, Server] = {}
     for name, variant in RUN_VARIANTS.items():
@@ -507,8 +509,9 @@ def measure_run(settings: Settings) -> dict[str, Any]:
         argv = [*PEGBOARD_RUN, "benchmarks.apps.observed:app", "--port", str(port)]
         argv += ["--http", settings.http]
         env = {**server_env(), VARIANT_ENV: variant.app}
+        label = f"{name} [pegboard run]"
         servers[name] = Server(
-            [*argv, *variant.options], port, name=f"{name} [pegboard run]", cwd=ROOT, env=env
+            [*argv, *variant.options], port, name=label, cwd=ROOT, env=env, cpus=SERVER_CPUS
         )
     runs, cpu_runs = _load_in_turn(servers, settings, "pegboard run")
     rows = _rows(runs, cpu_runs, baseline=RUN_BASELINE)
@@ -537,7 +540,7 @@ def _load_in_turn(
 
     Returns req/s and requests per CPU second of the server process, per repeat.
     """
-    from benchmarks.wire import fetch, running
+    from benchmarks.wire import LOAD_CPUS, fetch, running
     from benchmarks.wrk import run_wrk
 
     runs: dict[str, list[float]] = {name: [] for name in servers}
@@ -547,7 +550,13 @@ def _load_in_turn(
             status, _, body = fetch(server, PLAIN)
             if (status, json.loads(body)) != (PLAIN.status, PLAIN.expect):
                 raise RuntimeError(f"{name}: got {status} {body!r}")
-            run_wrk(server.url(PLAIN.target), [PLAIN], duration=1, connections=settings.connections)
+            run_wrk(
+                server.url(PLAIN.target),
+                [PLAIN],
+                duration=1,
+                connections=settings.connections,
+                cpus=LOAD_CPUS,
+            )
         for rep, order in _rotations(list(servers), settings.repeats):
             for name in order:
                 cpu = _cpu_seconds(servers[name].pid)
@@ -556,6 +565,7 @@ def _load_in_turn(
                     [PLAIN],
                     duration=settings.duration,
                     connections=settings.connections,
+                    cpus=LOAD_CPUS,
                 )
                 if result.socket_errors or result.status_errors:
                     raise RuntimeError(f"{name}: wrk saw errors: {result}")

@@ -277,11 +277,15 @@ def _http_endpoint(
         headers.append(NOSNIFF)
 
     async def fail(exc: Exception, ctx: RequestContext) -> None:
+        send = ctx.send
         if ctx._extra_headers or observed:
             ctx.send = _adding(ctx, ctx.send)
         if nosniff:
             ctx.send = sending(ctx.send)
-        await errors.answer(exc, ctx, serve_errors=serve_errors)
+        try:
+            await errors.answer(exc, ctx, serve_errors=serve_errors)
+        finally:
+            ctx.send = send  # `_adding` refers to ctx: no cycle left for the collector
 
     observed = bool(observers)
     if not arguments and not guards and notify is None and not observed:

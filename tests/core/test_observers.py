@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextvars
+import gc
+import weakref
 from typing import Any
 
 import pytest
@@ -428,3 +430,73 @@ def test_a_body_over_the_limit_is_refused_on_an_observed_route():
     assert client.post("/", content=b"abcd").json() == "abcd"
     assert client.post("/", content=b"abcde").status_code == 413
     assert client.post("/", content=iter([b"abc", b"de"])).status_code == 413
+
+
+def _drive(app: ASGIApp, path: str) -> list[Message]:
+    """Serve one request without an event loop (nothing in it suspends)."""
+    sent: list[Message] = []
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"test")],
+        "client": ("127.0.0.1", 1),
+        "server": ("test", 80),
+        "scheme": "http",
+        "http_version": "1.1",
+    }
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    with pytest.raises(StopIteration):
+        app(scope, receive, send).send(None)  # type: ignore[attr-defined]
+    return sent
+
+
+@pytest.mark.parametrize("path", ["/ok", "/missing"])
+def test_an_observed_request_is_freed_without_the_garbage_collector(path: str):
+    # A reference cycle through the request's context (its Request, a send wrapper)
+    # keeps the whole scope alive until a collection: measured under uvicorn, 6 µs of
+    # CPU per request.
+    requests: list[weakref.ref[Request]] = []
+
+    class Keep:
+        plugin_info = PluginInfo(name="keep")
+
+        @hookimpl
+        def pegboard_route_observer(self, app: App, route: RouteInfo) -> RouteObserver:
+            return RouteObserver(
+                _ignore, started=lambda request: requests.append(weakref.ref(request))
+            )
+
+    app = App(plugins=[Keep()])
+
+    @app.get("/ok")
+    async def ok() -> dict[str, bool]:
+        return {"ok": True}
+
+    @app.get("/missing")
+    async def missing() -> None:
+        raise HTTPException(404, "no")
+
+    with TestClient(app):  # built and started
+        gc.collect()
+        gc.disable()
+        try:
+            sent = _drive(app, path)
+            assert sent[0]["status"] in (200, 404)
+            assert requests
+            assert requests[-1]() is None
+        finally:
+            gc.enable()
+
+
+def _ignore(exchange: Exchange) -> None:
+    return None
