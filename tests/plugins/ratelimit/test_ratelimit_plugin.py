@@ -262,6 +262,51 @@ def test_limits_run_first_count_422s_and_refuse_before_the_body_is_read() -> Non
     assert (payload.bodies_read, payload.guarded) == (2, 2)
 
 
+def test_routes_with_wrappers_and_middleware_carry_the_fields_too() -> None:
+    from starlette.middleware import Middleware
+
+    seen: list[int] = []
+
+    def wrap(handler: Any, route: RouteInfo) -> Any:
+        async def wrapped(request: Any) -> Any:
+            response = await handler(request)
+            response.headers["x-wrapped"] = "yes"
+            return response
+
+        return wrapped
+
+    class Watch:
+        def __init__(self, app: Any) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            async def watch(message: Any) -> None:
+                if message["type"] == "http.response.start":
+                    seen.append(message["status"])
+                await send(message)
+
+            await self.app(scope, receive, watch)
+
+    app = App(plugins=[ratelimit()])
+
+    @app.get("/wrapped", rate_limit="1/minute", route_wrappers=[wrap])
+    async def wrapped() -> int:
+        return 1
+
+    @app.get("/watched", rate_limit="1/minute", middleware=[Middleware(Watch)])
+    async def watched() -> int:
+        return 1
+
+    client = TestClient(app)
+    first = client.get("/wrapped")
+    assert (first.headers["x-wrapped"], first.headers["ratelimit-remaining"]) == ("yes", "0")
+    assert client.get("/wrapped").status_code == 429
+    # Route middleware sees the answers the guard made: the fields, and the 429.
+    assert client.get("/watched").headers["ratelimit-remaining"] == "0"
+    assert client.get("/watched").status_code == 429
+    assert seen == [200, 429]
+
+
 # -- keys ---------------------------------------------------------------------------
 
 
