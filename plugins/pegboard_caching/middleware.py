@@ -10,6 +10,7 @@ route; a miss runs it, and the response is stored if it may be.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from typing import Any
@@ -141,15 +142,28 @@ class CacheMiddleware:
             get_now = self._get_now
             found: Entry | tuple[str, ...] | None
             if get_now is not None:
+                # The memory store hands back the very bytes it holds: a hit on the
+                # bytes read last time is decoded already.
+                found = None
                 raw = get_now(cache_key)
-                if raw is None:
-                    found = None
-                else:
-                    # The memory store hands back the very bytes it holds.
+                if raw is not None:
                     known = self._decoded.get(cache_key)
-                    found = known[1] if known is not None and known[0] is raw else None
-                    if found is None or type(found) is tuple:
-                        found = await self._lookup(cache_key, raw, scope)
+                    if known is not None and known[0] is raw:
+                        found = known[1]
+                    else:
+                        found = self._remember(cache_key, raw)
+                    if type(found) is tuple:  # the entry is under its variant's key
+                        variant = _variant_key(cache_key, found, scope)
+                        found = None
+                        raw = get_now(variant)
+                        if raw is not None:
+                            known = self._decoded.get(variant)
+                            if known is not None and known[0] is raw:
+                                found = known[1]
+                            else:
+                                found = self._remember(variant, raw)
+                            if type(found) is tuple:  # not an entry: a miss
+                                found = None
             else:
                 cache = self.cache
                 if cache._down_until and not cache.available():
@@ -260,14 +274,24 @@ _AGES = [_age(n) for n in range(4096)]
 _now = time.time
 
 
+@functools.lru_cache(maxsize=256)
+def _names(names: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(name.encode("latin-1") for name in names)
+
+
 def _variant_key(cache_key: str, names: tuple[str, ...], scope: Scope) -> str:
     """The key of the entry for this request's values of the headers a response varies on."""
-    found: dict[str, list[str]] = {name: [] for name in names}
+    wanted = _names(names)
+    if len(wanted) == 1:  # the usual Vary: one header (Accept-Encoding)
+        name = wanted[0]
+        value = b",".join([v for k, v in scope["headers"] if k == name])
+        return cache_key + "\x00" + value.decode("latin-1")
+    found: dict[bytes, list[bytes]] = {name: [] for name in wanted}
     for key, value in scope["headers"]:
-        values = found.get(key.decode("latin-1"))
+        values = found.get(key)
         if values is not None:
-            values.append(value.decode("latin-1"))
-    return cache_key + "\x00" + "\n".join(",".join(v) for v in found.values())
+            values.append(value)
+    return cache_key + "\x00" + "\n".join(b",".join(v).decode("latin-1") for v in found.values())
 
 
 class _Passed:

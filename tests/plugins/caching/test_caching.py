@@ -185,6 +185,25 @@ def test_a_response_that_varies_is_stored_per_variant(calls: Counter):
     assert fr[1].headers["vary"] == "Accept-Language"
 
 
+def test_a_response_varying_on_several_headers_is_stored_per_combination(calls: Counter):
+    app = App(plugins=[caching()])
+
+    @app.get("/themed", cache=60)
+    async def themed(request: Request) -> Response:
+        calls("themed")
+        words = [request.headers.get(h, "-") for h in ("accept-language", "x-theme")]
+        return Response(" ".join(words), headers={"Vary": "X-Theme, Accept-Language"})
+
+    asked = [("fr", "dark"), ("fr", "light"), ("de", "dark"), ("fr", "dark"), ("de", "dark")]
+    with TestClient(app) as client:
+        texts = [
+            client.get("/themed", headers={"Accept-Language": lang, "X-Theme": theme}).text
+            for lang, theme in asked
+        ]
+    assert texts == [f"{lang} {theme}" for lang, theme in asked]
+    assert calls.counts["themed"] == 3
+
+
 def test_vary_star_is_never_stored(calls: Counter):
     app = App(plugins=[caching()])
 
