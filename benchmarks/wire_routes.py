@@ -6,7 +6,8 @@ Per repeat each route gets ``duration`` seconds of wrk, in rotated order; report
 route are the median req/s and the server process's CPU time per request (read from
 ``/proc`` around each turn), and per compared pair the median of same-repeat ratios.
 The CPU ratio is the steadier one on a machine shared with other jobs: wrk's req/s
-moves with whatever else runs on the cores.
+moves with whatever else runs on the cores. On Linux with two CPUs or more the server
+and wrk are pinned to one each (:func:`benchmarks.server.pinned_cpus`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.cases import get
-from benchmarks.server import Server, free_port
+from benchmarks.server import Server, free_port, pinned_cpus
 
 __all__ = ["cpu_seconds", "measure_routes"]
 
@@ -54,16 +55,20 @@ def measure_routes(
     cases = {name: get(name, path, headers=headers) for name, (path, headers) in routes.items()}
     rps: dict[str, list[float]] = {name: [] for name in cases}
     cpu: dict[str, list[float]] = {name: [] for name in cases}
-    with Server(command(module, port), port, name=module, cwd=ROOT, env=server_env()) as server:
+    # The server on one CPU and wrk on another, when there are two (as benchmarks.wire).
+    pins = pinned_cpus()
+    server_cpus, wrk_cpus = pins if pins is not None else (None, None)
+    argv = command(module, port)
+    with Server(argv, port, name=module, cwd=ROOT, env=server_env(), cpus=server_cpus) as server:
         for case in cases.values():  # warm-up (and the caches filled)
-            run_wrk(server.url(case.target), [case], duration=1.0)
+            run_wrk(server.url(case.target), [case], duration=1.0, cpus=wrk_cpus)
         order = list(cases)
         for rep in range(repeats):
             shift = rep % len(order)
             for name in order[shift:] + order[:shift]:
                 case = cases[name]
                 before = cpu_seconds(server.pid)
-                result = run_wrk(server.url(case.target), [case], duration=duration)
+                result = run_wrk(server.url(case.target), [case], duration=duration, cpus=wrk_cpus)
                 spent = cpu_seconds(server.pid) - before
                 if result.status_errors or result.socket_errors:
                     raise RuntimeError(f"{name}: errors under load: {result}")
@@ -82,7 +87,12 @@ def measure_routes(
             "cpu_ratios": cpu_ratios,
         }
     return {
-        "settings": {"duration": duration, "repeats": repeats, "server": "uvicorn, 1 worker"},
+        "settings": {
+            "duration": duration,
+            "repeats": repeats,
+            "server": "uvicorn, 1 worker",
+            "pinned": None if pins is None else {"server": sorted(pins[0]), "wrk": sorted(pins[1])},
+        },
         "routes": {
             name: {
                 "rps": statistics.median(rps[name]),
