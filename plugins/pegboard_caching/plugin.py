@@ -28,7 +28,12 @@ from pegboard import (
     __version__,
     hookimpl,
 )
-from pegboard.descriptions import Description, ParameterDescription, ResponseDescription
+from pegboard.descriptions import (
+    Description,
+    ParameterDescription,
+    ResponseDescription,
+    SecurityDescription,
+)
 from pegboard_caching.cache import Cache, CachedRoute
 from pegboard_caching.middleware import CacheMiddleware, ETagMiddleware
 from pegboard_caching.policy import CachePolicy
@@ -174,6 +179,10 @@ class CachingPlugin:
         if policy is None:
             return [_NOT_MODIFIED] if route.option("etag", False) else None
         for described in compiled.descriptions:
+            if isinstance(described, SecurityDescription):
+                # Credentials count as what the route reads: a stored answer for one
+                # user would otherwise go to anyone, signed in or not.
+                described = _credential(described)
             if isinstance(described, ParameterDescription):
                 fix = _unkeyed(described, policy)
                 if fix is not None:
@@ -202,6 +211,15 @@ class CachingPlugin:
         # a closed store reconnects when used again, so a store shared with other
         # plugins (or another app) is safe to close here too.
         return self.store.close()
+
+
+def _credential(security: SecurityDescription) -> ParameterDescription:
+    """Where a security scheme reads its credential, as a parameter of the route."""
+    scheme = security.scheme
+    if scheme.get("type") == "apiKey" and scheme.get("in") in ("header", "cookie", "query"):
+        return ParameterDescription(str(scheme.get("name", "")), scheme["in"])
+    # HTTP schemes, OAuth2 and OpenID Connect send the Authorization header.
+    return ParameterDescription("Authorization", "header")
 
 
 def _unkeyed(param: ParameterDescription, policy: CachePolicy) -> str | None:
