@@ -147,21 +147,13 @@ class CacheMiddleware:
                 found = None
                 raw = get_now(cache_key)
                 if raw is not None:
-                    known = self._decoded.get(cache_key)
-                    if known is not None and known[0] is raw:
-                        found = known[1]
-                    else:
-                        found = self._remember(cache_key, raw)
+                    found = self._known(cache_key, raw)
                     if type(found) is tuple:  # the entry is under its variant's key
                         variant = _variant_key(cache_key, found, scope)
                         found = None
                         raw = get_now(variant)
                         if raw is not None:
-                            known = self._decoded.get(variant)
-                            if known is not None and known[0] is raw:
-                                found = known[1]
-                            else:
-                                found = self._remember(variant, raw)
+                            found = self._known(variant, raw)
                             if type(found) is tuple:  # not an entry: a miss
                                 found = None
             else:
@@ -234,6 +226,13 @@ class CacheMiddleware:
             return None
         known = self._decoded.get(key)
         if known is not None and (known[0] is raw or known[0] == raw):
+            return known[1]
+        return self._remember(key, raw)
+
+    def _known(self, key: str, raw: bytes) -> Entry | tuple[str, ...] | None:
+        """What ``raw``, read under ``key``, decodes to: the last decoding if the same bytes."""
+        known = self._decoded.get(key)
+        if known is not None and known[0] is raw:
             return known[1]
         return self._remember(key, raw)
 
