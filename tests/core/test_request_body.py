@@ -137,6 +137,7 @@ def test_request_body_in_several_chunks_ends_at_the_declared_length():
 
 def test_request_form_is_read_without_waiting_for_the_end_of_the_body():
     pytest.importorskip("multipart")  # python-multipart: not in the core-only environment
+
     async def run() -> tuple[dict[str, Any], int]:
         body = b"a=1&b=two"
         receiver = Receiver(granian_style(body))
