@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
@@ -69,6 +69,34 @@ class RouteInfo:
     status_code: int | None = None
     layers: tuple[Mapping[str, Any], ...] = ()
     options: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @classmethod
+    def http(
+        cls,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        methods: Collection[str] | None = None,
+        name: str | None = None,
+        status_code: int | None = None,
+        layers: Iterable[Mapping[str, Any]] = (),
+    ) -> RouteInfo:
+        """An HTTP route as ``add_api_route`` declares one (build time).
+
+        ``methods`` default to GET, ``name`` to the handler's; empty option layers are
+        left out. Raises :class:`RouteDefinitionError` if ``endpoint`` is not callable.
+        """
+        if not callable(endpoint):
+            raise RouteDefinitionError(f"The handler for {path!r} must be callable.")
+        return cls(
+            path=path,
+            endpoint=endpoint,
+            methods=frozenset(m.upper() for m in (["GET"] if methods is None else methods)),
+            name=get_name(endpoint) if name is None else name,
+            kind="http",
+            status_code=status_code,
+            layers=tuple(layer for layer in layers if layer),
+        )
 
     @property
     def label(self) -> str:
@@ -266,15 +294,11 @@ class Router(RouteDecorators, starlette_routing.Router):
         **options: Any,
     ) -> Route:
         """Add an HTTP route; the non-decorator form of :meth:`api_route`."""
-        if not callable(endpoint):
-            raise RouteDefinitionError(f"The handler for {path!r} must be callable.")
-        methods = ["GET"] if methods is None else [m.upper() for m in methods]
-        info = RouteInfo(
-            path=_join(self.prefix, path),
-            endpoint=endpoint,
-            methods=frozenset(methods),
-            name=get_name(endpoint) if name is None else name,
-            kind="http",
+        info = RouteInfo.http(
+            _join(self.prefix, path),
+            endpoint,
+            methods=methods,
+            name=name,
             status_code=status_code,
             layers=_layers(self.route_options, options),
         )

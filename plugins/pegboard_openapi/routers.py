@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
-from starlette.routing import get_name
-
 from pegboard import App, Route, RouteDefinitionError, RouteInfo
 from pegboard.decorators import RouteDecorators
 
@@ -49,15 +47,13 @@ class DocumentedRouter(RouteDecorators):
         **options: Any,
     ) -> RouteInfo:
         """Add a documented route; the non-decorator form of :meth:`api_route`."""
-        if not callable(endpoint):
-            raise RouteDefinitionError(f"The handler for {path!r} must be callable.")
-        info = RouteInfo(
-            path=path,
-            endpoint=endpoint,
-            methods=frozenset(m.upper() for m in (methods or ["GET"])),
-            name=get_name(endpoint) if name is None else name,
+        info = RouteInfo.http(
+            path,
+            endpoint,
+            methods=methods or None,  # an empty list documents a GET, as before
+            name=name,
             status_code=status_code,
-            layers=tuple(layer for layer in (self.route_options, options) if layer),
+            layers=(self.route_options, options),
         )
         self.routes.append(info)
         return info
