@@ -279,7 +279,7 @@ def _http_endpoint(
     async def fail(exc: Exception, ctx: RequestContext) -> None:
         send = ctx.send
         if ctx._extra_headers or observed:
-            ctx.send = _adding(ctx, ctx.send)
+            ctx.send = _adding(ctx.send, ctx._extra_headers, ctx)
         if nosniff:
             ctx.send = sending(ctx.send)
         try:
@@ -389,7 +389,7 @@ def _http_endpoint(
                 if nosniff:
                     add_to(response)
                 if ctx._extra_headers or observed:
-                    send = _adding(ctx, send)
+                    send = _adding(send, ctx._extra_headers, ctx)
                 if response.background is not None or isinstance(response, StreamingResponse):
                     await _send_guarded(info, response, scope, ctx.receive, send)
                 else:
@@ -450,19 +450,22 @@ def _no_state(request: Request) -> None:
     return None
 
 
-def _adding(ctx: RequestContext, send: Send) -> Send:
-    """``send``, adding ``ctx.response_headers`` to the response start and noting it.
+def _adding(
+    send: Send, extra: list[tuple[bytes, bytes]] | None, noted: RequestContext | None = None
+) -> Send:
+    """``send``, adding ``extra`` (a context's ``response_headers``) to the response
+    start, and noting that start in ``noted`` for the route's observers.
 
     For the responses that are objects or error answers (the encoder's raw bytes get
     the headers inline); per request, only when there are headers or observers.
     """
-    extra = ctx._extra_headers
 
     async def adding(message: Message) -> None:
         if message["type"] == "http.response.start":
             if extra:
                 message = {**message, "headers": [*message.get("headers", ()), *extra]}
-            ctx._sent = message
+            if noted is not None:
+                noted._sent = message
         await send(message)
 
     return adding
@@ -556,9 +559,9 @@ def _wrapped_endpoint(
             if not isinstance(exc, Exception):
                 raise
             failed = RequestContext(request)
-            failed._extra_headers = _extra_headers_of(contexts)
-            if failed._extra_headers:
-                failed.send = _adding(failed, failed.send)
+            extra = _extra_headers_of(contexts)
+            if extra:
+                failed.send = _adding(failed.send, extra)
             if nosniff:
                 failed.send = sending(failed.send)
             await errors.answer(exc, failed, serve_errors=serve_errors)
@@ -568,9 +571,7 @@ def _wrapped_endpoint(
                 add_to(response)
             extra = _extra_headers_of(contexts)
             if extra:
-                holder = RequestContext(request)
-                holder._extra_headers = extra
-                send = _adding(holder, send)
+                send = _adding(send, extra)
             if response.background is not None or isinstance(response, StreamingResponse):
                 await _send_guarded(info, response, scope, receive, send)
             else:
