@@ -210,9 +210,15 @@ def exchange_of(
     request: Request, state: Any, ctx: RequestContext, failure: BaseException | None
 ) -> Exchange:
     """The exchange as the route noted it in ``ctx``."""
-    sent = ctx._sent
-    if sent is not None:
-        return Exchange(request, state, sent["status"], sent.get("headers", ()), failure)
+    return _exchange(request, state, ctx._sent, failure)
+
+
+def _exchange(
+    request: Request, state: Any, start: Message | None, failure: BaseException | None
+) -> Exchange:
+    """The exchange whose response started with ``start`` (None: nothing was sent)."""
+    if start is not None:
+        return Exchange(request, state, start["status"], start.get("headers", ()), failure)
     return Exchange(request, state, None if failure is None else 500, (), failure)
 
 
@@ -247,11 +253,7 @@ def _observe_one(app: ASGIApp, observer: RouteObserver, limit: int | None) -> AS
         finally:
             if outermost:
                 del scope[SHARED_CONTEXT]
-            if start is not None:
-                sent_headers = start.get("headers", ())
-                finished(Exchange(request, state, start["status"], sent_headers, failure))
-            else:
-                finished(Exchange(request, state, None if failure is None else 500, (), failure))
+            finished(_exchange(request, state, start, failure))
 
     return observed
 
